@@ -1,0 +1,257 @@
+package dev.kickwatch.event;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kickwatch.pusher.KickConsumer;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+/**
+ * Turns one Kick application frame (the inner {@code data} JSON and the headers of the {@code kick:} consumer) into
+ * a {@link KickEvent} with a normalized type and a deterministic id (kick-protocol.md §4.0.1).
+ */
+public class KickEventNormalizer {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public KickEvent normalize(@Body String data,
+                               @Header(KickConsumer.PUSHER_EVENT) String pusherEvent,
+                               @Header(KickConsumer.PUSHER_CHANNEL) String pusherChannel,
+                               @Header(KickConsumer.CHANNEL_SLUG) String slug,
+                               @Header(KickConsumer.CHATROOM_ID) Long chatroomId,
+                               @Header(KickConsumer.CHANNEL_ID) Long channelId,
+                               @Header(KickConsumer.RECEIVED_AT) Instant receivedAt) {
+        JsonNode p = parse(data);
+        String event = shortName(pusherEvent);
+        Instant received = receivedAt != null ? receivedAt : Instant.now();
+
+        KickEvent e = new KickEvent();
+        e.setPusherEvent(event);
+        e.setPusherChannel(pusherChannel);
+        e.setChannel(slug);
+        e.setChatroomId(chatroomId);
+        e.setChannelId(channelId);
+        e.setPayload(p);
+        e.setReceivedAt(received.toString());
+        Instant created = null;
+        String naturalId = null;
+
+        switch (event) {
+            case "ChatMessageEvent" -> {
+                e.setType("chat.message.sent");
+                naturalId = text(p, "id");
+                user(e, p.path("sender"));
+                e.setContent(text(p, "content"));
+                created = Times.parse(p.get("created_at"));
+            }
+            case "ChatMessageSentEvent" -> {
+                e.setType("chat.message.sent");
+                JsonNode m = p.path("message");
+                naturalId = text(m, "id");
+                user(e, p.path("user"));
+                e.setContent(text(m, "message"));
+                created = Times.parse(m.get("created_at"));
+            }
+            case "MessageDeletedEvent" -> {
+                e.setType("chat.message.deleted");
+                naturalId = text(p, "id");
+                String deleted = text(p.path("message"), "id");
+                e.setContent(deleted);
+            }
+            case "UserBannedEvent" -> {
+                e.setType("moderation.banned");
+                naturalId = text(p, "id");
+                user(e, p.path("user"));
+            }
+            case "UserUnbannedEvent" -> {
+                e.setType("moderation.unbanned");
+                naturalId = text(p, "id");
+                user(e, p.path("user"));
+            }
+            case "SubscriptionEvent" -> {
+                e.setType("channel.subscription.new");
+                e.setUsername(text(p, "username"));
+                e.setDedupeKey(subKey(slug, e.getUsername()));
+            }
+            case "ChannelSubscriptionEvent" -> {
+                String name = text(p, "username");
+                JsonNode ids = p.path("user_ids");
+                if (name == null || name.isEmpty()) {
+                    // the gift variant: no gifter name, only the giftees' ids; it repeats a gift event
+                    e.setType("channel.subscription.gifts");
+                    e.setDedupeKey("giftids|" + slug + "|" + ids);
+                } else {
+                    e.setType("channel.subscription.new");
+                    e.setUsername(name);
+                    e.setUserId(ids.isArray() && ids.size() > 0 ? asLong(ids.get(0)) : null);
+                    e.setDedupeKey(subKey(slug, name));
+                }
+            }
+            case "GiftedSubscriptionsEvent", "LuckyUsersWhoGotGiftSubscriptionsEvent" -> {
+                e.setType("channel.subscription.gifts");
+                e.setUsername(text(p, "gifter_username"));
+                JsonNode giftees = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
+                e.setDedupeKey(giftKey(slug, e.getUsername(), giftees));
+            }
+            case "FollowersUpdated" -> {
+                e.setType("channel.followed");
+                e.setUsername(text(p, "username"));
+                created = Times.parse(p.get("created_at"));
+            }
+            case "StreamerIsLive", "StopStreamBroadcast" -> {
+                boolean live = event.equals("StreamerIsLive");
+                e.setType("livestream.status.updated");
+                JsonNode ls = p.path("livestream");
+                String lsId = text(ls, "id");
+                naturalId = lsId == null ? null : (live ? "live-" : "offline-") + lsId;
+                e.setContent(live ? text(ls, "session_title") : null);
+                created = live ? Times.parse(ls.get("created_at")) : null;
+            }
+            case "StreamHostEvent" -> {
+                e.setType("channel.hosted");
+                e.setUsername(text(p, "host_username"));
+                e.setContent(text(p, "optional_message"));
+            }
+            case "StreamHostedEvent" -> {
+                e.setType("channel.hosted");
+                JsonNode m = p.path("message");
+                naturalId = text(m, "id") == null ? null : "hosted-" + text(m, "id");
+                user(e, p.path("user"));
+                e.setContent(text(m, "optionalMessage"));
+                created = Times.parse(m.get("createdAt"));
+            }
+            case "PinnedMessageCreatedEvent" -> {
+                e.setType("chat.message.pinned");
+                JsonNode m = p.path("message");
+                naturalId = text(m, "id") == null ? null : "pinned-" + text(m, "id");
+                user(e, m.path("sender"));
+                e.setContent(text(m, "content"));
+            }
+            case "PollUpdateEvent" -> {
+                e.setType("chat.poll.updated");
+                e.setContent(text(p.path("poll"), "title"));
+            }
+            case "ChatroomUpdatedEvent" -> e.setType("chatroom.updated");
+            case "ChatroomClearEvent" -> {
+                e.setType("chatroom.cleared");
+                naturalId = text(p, "id") == null ? null : "cleared-" + text(p, "id");
+            }
+            case "KicksGifted" -> {
+                e.setType("kicks.gifted");
+                naturalId = text(p, "gift_transaction_id");
+                user(e, p.path("sender"));
+                e.setContent(text(p, "message"));
+                created = Times.parse(p.get("created_at"));
+            }
+            case "RewardRedeemedEvent" -> {
+                e.setType("channel.reward.redeemed");
+                e.setUserId(asLong(p.get("user_id")));
+                e.setUsername(text(p, "username"));
+                e.setContent(text(p, "user_input"));
+            }
+            default -> e.setType("unknown");
+        }
+        e.setId(naturalId != null && !naturalId.isBlank() ? naturalId : derivedId(pusherChannel, pusherEvent, data));
+        if (e.getDedupeKey() == null) {
+            e.setDedupeKey(e.getType() + "|" + e.getId());
+        }
+        e.setCreatedAt((created != null ? created : received).toString());
+        return e;
+    }
+
+    /** The part after the last backslash: the same event comes with and without {@code App\Events\}. */
+    static String shortName(String pusherEvent) {
+        if (pusherEvent == null) {
+            return "";
+        }
+        int i = pusherEvent.lastIndexOf('\\');
+        return i >= 0 ? pusherEvent.substring(i + 1) : pusherEvent;
+    }
+
+    private JsonNode parse(String data) {
+        if (data == null || data.isBlank()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            JsonNode node = mapper.readTree(data);
+            return node == null ? JsonNodeFactory.instance.objectNode() : node;
+        } catch (Exception e) {
+            // not JSON: keep the text so nothing is lost
+            return TextNode.valueOf(data);
+        }
+    }
+
+    private static void user(KickEvent e, JsonNode user) {
+        if (user.isObject()) {
+            e.setUserId(asLong(user.get("id")));
+            if (e.getUserId() == null) {
+                e.setUserId(asLong(user.get("user_id")));
+            }
+            e.setUsername(text(user, "username"));
+        }
+    }
+
+    private static String subKey(String slug, String username) {
+        return "sub|" + slug + "|" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
+    }
+
+    private static String giftKey(String slug, String gifter, JsonNode giftees) {
+        List<String> names = new ArrayList<>();
+        if (giftees != null && giftees.isArray()) {
+            giftees.forEach(n -> names.add(n.asText().toLowerCase(Locale.ROOT)));
+        }
+        names.sort(null);
+        return "gifts|" + slug + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names);
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            return null;
+        }
+        return v.asText();
+    }
+
+    static Long asLong(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isTextual()) {
+            try {
+                return Long.parseLong(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** A stable id for events without one of their own: the same frame always maps to the same id. */
+    static String derivedId(String pusherChannel, String pusherEvent, String data) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(String.valueOf(pusherChannel).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(String.valueOf(pusherEvent).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(String.valueOf(data).getBytes(StandardCharsets.UTF_8));
+            return "h-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.kickwatch.pusher;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the Kick socket is doing, for health checks, metrics and tests. Written by one thread, read by any. */
+public class KickConnectionState {
+
+    private volatile boolean connected;
+    private volatile int subscribed;
+    private volatile int channels;
+    private volatile long backoffMs;
+    private volatile long lastMessageAt;
+    private volatile long disconnectedSince = System.currentTimeMillis();
+    private volatile Integer lastCloseCode;
+    private volatile String fatalReason;
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong framesRejected = new AtomicLong();
+    private final AtomicLong subscribeResends = new AtomicLong();
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    public int getSubscribed() {
+        return subscribed;
+    }
+
+    public int getChannels() {
+        return channels;
+    }
+
+    public long getBackoffMs() {
+        return backoffMs;
+    }
+
+    /** Milliseconds since the last frame, or -1 before the first one. */
+    public long getLastMessageAgeMs() {
+        long t = lastMessageAt;
+        return t == 0 ? -1 : System.currentTimeMillis() - t;
+    }
+
+    /** Milliseconds since the socket went down, or 0 while connected. */
+    public long getDisconnectedForMs() {
+        return connected ? 0 : System.currentTimeMillis() - disconnectedSince;
+    }
+
+    public Integer getLastCloseCode() {
+        return lastCloseCode;
+    }
+
+    /** Set while Kick refuses these settings (close 4000-4099); null otherwise. */
+    public String getFatalReason() {
+        return fatalReason;
+    }
+
+    public long getReconnects() {
+        return reconnects.get();
+    }
+
+    public long getConnects() {
+        return connects.get();
+    }
+
+    public long getFramesReceived() {
+        return framesReceived.get();
+    }
+
+    public long getFramesRejected() {
+        return framesRejected.get();
+    }
+
+    public long getSubscribeResends() {
+        return subscribeResends.get();
+    }
+
+    void onConnected(int channelCount) {
+        connects.incrementAndGet();
+        connected = true;
+        channels = channelCount;
+        subscribed = 0;
+        backoffMs = 0;
+        fatalReason = null;
+    }
+
+    void onDisconnected(Integer closeCode) {
+        if (connected) {
+            disconnectedSince = System.currentTimeMillis();
+        }
+        connected = false;
+        subscribed = 0;
+        lastCloseCode = closeCode;
+    }
+
+    void onReconnectScheduled(long delayMs) {
+        reconnects.incrementAndGet();
+        backoffMs = delayMs;
+    }
+
+    void onFatal(String reason) {
+        fatalReason = reason;
+    }
+
+    void setSubscribed(int count) {
+        subscribed = count;
+    }
+
+    void onFrame() {
+        lastMessageAt = System.currentTimeMillis();
+        framesReceived.incrementAndGet();
+    }
+
+    void onRejected() {
+        framesRejected.incrementAndGet();
+    }
+
+    void onSubscribeResend() {
+        subscribeResends.incrementAndGet();
+    }
+}

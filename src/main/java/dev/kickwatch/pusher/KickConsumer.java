@@ -1,0 +1,473 @@
+package dev.kickwatch.pusher;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.LogLimiter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps exactly one Pusher socket open to Kick and turns application frames into exchanges, in arrival order, on
+ * one Vert.x event-loop context. All mutable state below is confined to that context.
+ */
+public class KickConsumer extends DefaultConsumer {
+
+    /** Pusher channel the frame came on, e.g. {@code chatrooms.668.v2}. */
+    public static final String PUSHER_CHANNEL = "KickPusherChannel";
+    /** Pusher event name as sent, e.g. {@code App\Events\ChatMessageEvent}. */
+    public static final String PUSHER_EVENT = "KickPusherEvent";
+    public static final String CHANNEL_SLUG = "KickChannelSlug";
+    public static final String CHATROOM_ID = "KickChatroomId";
+    public static final String CHANNEL_ID = "KickChannelId";
+    /** {@link Instant} the frame arrived. */
+    public static final String RECEIVED_AT = "KickReceivedAt";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KickConsumer.class);
+
+    private final KickEndpoint endpoint;
+    private final KickConnectionState state;
+    private final Map<String, KickChannel> channels;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final LogLimiter dropLog = new LogLimiter(30_000);
+    private final LogLimiter badFrameLog = new LogLimiter(30_000);
+    private final LogLimiter resendLog = new LogLimiter(30_000);
+
+    private Vertx vertx;
+    private Context context;
+    private WebSocketClient client;
+    private ReconnectPolicy policy;
+
+    // confined to the context
+    private WebSocket current;
+    private int generation;
+    private boolean connecting;
+    private boolean stopping;
+    private long openedAt;
+    private long establishedAt;
+    private long lastReceivedAt;
+    private long activityTimeoutMs;
+    private long pingSentAt;
+    private long tickTimer = -1;
+    private long reconnectTimer = -1;
+    private long connectGuardTimer = -1;
+    private ReconnectPolicy.Action pendingAction;
+    private String pendingReason;
+    private Integer pendingCode;
+    private final Map<String, Long> unacked = new LinkedHashMap<>();
+    private final Set<String> acked = new HashSet<>();
+    private boolean announcedSubscribed;
+
+    KickConsumer(KickEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.state = endpoint.getState();
+        this.channels = endpoint.pusherChannels();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        vertx = endpoint.getComponent().vertx();
+        policy = new ReconnectPolicy(endpoint.getReconnectInitialDelay(), endpoint.getReconnectMaxDelay(), endpoint.getFatalRetryDelay());
+        client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(endpoint.getMaxMessageSize())
+                .setMaxMessageSize(endpoint.getMaxMessageSize())
+                .setClosingTimeout(endpoint.getClosingTimeoutSeconds())
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.getConnectTimeout()))
+                .setTryUsePerMessageCompression(false));
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> {
+            stopping = false;
+            connect();
+        });
+        LOG.info("Kick ingest started: {} Pusher channels for {} Kick channels", channels.size(),
+                channels.values().stream().distinct().count());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        if (context != null) {
+            context.runOnContext(v -> {
+                stopping = true;
+                generation++; // a connect still in flight closes its socket when it completes
+                cancelTimers();
+                WebSocket ws = current;
+                current = null;
+                if (ws != null) {
+                    state.onDisconnected(1000);
+                    ws.close((short) 1000, "kickwatch stopping").onComplete(ar -> closed.complete(null));
+                } else {
+                    closed.complete(null);
+                }
+            });
+            try {
+                closed.get(endpoint.getClosingTimeoutSeconds() + 3L, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("Kick socket did not close cleanly: {}", e.toString());
+            }
+        }
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        super.doStop();
+    }
+
+    // connection ------------------------------------------------------------------------------------------------------
+
+    private void connect() {
+        if (stopping || current != null || connecting) {
+            return;
+        }
+        connecting = true;
+        int gen = ++generation;
+        connectGuardTimer = vertx.setTimer(endpoint.getConnectTimeout(), id -> {
+            connectGuardTimer = -1;
+            if (connecting && generation == gen) {
+                connecting = false;
+                generation++; // the late handshake, if it ever completes, is closed at once
+                scheduleReconnect(ReconnectPolicy.Action.DROP, null, "no handshake within " + endpoint.getConnectTimeout() + " ms");
+            }
+        });
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setAbsoluteURI(endpoint.getUrl().trim())
+                .setConnectTimeout(endpoint.getConnectTimeout());
+        client.connect(options).onComplete(ar -> {
+            if (gen != generation || stopping) {
+                if (ar.succeeded()) {
+                    ar.result().close((short) 1000, "superseded");
+                }
+                return;
+            }
+            connecting = false;
+            cancelTimer(connectGuardTimer);
+            connectGuardTimer = -1;
+            if (ar.failed()) {
+                scheduleReconnect(ReconnectPolicy.Action.DROP, null, describe(ar.cause()));
+                return;
+            }
+            WebSocket ws = ar.result();
+            current = ws;
+            openedAt = System.currentTimeMillis();
+            lastReceivedAt = openedAt;
+            establishedAt = 0;
+            pingSentAt = 0;
+            activityTimeoutMs = endpoint.getActivityTimeoutMax();
+            pendingAction = null;
+            pendingReason = null;
+            pendingCode = null;
+            ws.textMessageHandler(text -> onText(ws, text));
+            ws.binaryMessageHandler(buf -> {
+                if (ws == current) {
+                    lastReceivedAt = System.currentTimeMillis();
+                    rejected("binary frame of " + buf.length() + " bytes");
+                }
+            });
+            ws.exceptionHandler(err -> {
+                if (ws == current) {
+                    rejected("socket error: " + describe(err));
+                }
+            });
+            ws.closeHandler(v -> onClosed(ws));
+            startTicks();
+        });
+    }
+
+    private void onClosed(WebSocket ws) {
+        if (ws != current) {
+            return;
+        }
+        current = null;
+        cancelTimer(tickTimer);
+        tickTimer = -1;
+        Short status = ws.closeStatusCode();
+        Integer code = pendingCode != null ? pendingCode : status == null ? null : status.intValue();
+        long now = System.currentTimeMillis();
+        boolean wasStable = establishedAt > 0 && now - establishedAt >= endpoint.getStableAfter();
+        state.onDisconnected(code);
+        if (stopping) {
+            return;
+        }
+        if (wasStable) {
+            policy.reset();
+        }
+        ReconnectPolicy.Action action = pendingAction != null ? pendingAction : ReconnectPolicy.classify(code);
+        String reason = pendingReason != null ? pendingReason
+                : "close code " + (code == null ? "none" : code) + (ws.closeReason() == null ? "" : " '" + ws.closeReason() + "'");
+        scheduleReconnect(action, code, reason);
+    }
+
+    private void scheduleReconnect(ReconnectPolicy.Action action, Integer code, String reason) {
+        if (stopping) {
+            return;
+        }
+        long delay = policy.nextDelay(action);
+        state.onReconnectScheduled(delay);
+        if (action == ReconnectPolicy.Action.FATAL) {
+            String why = fatalMeaning(code);
+            state.onFatal("Kick refused the connection with close code " + code + " (" + why + ")");
+            LOG.error("Kick refused the connection with close code {} ({}): check kick.pusher.url (KICK_PUSHER_URL); "
+                    + "not reconnecting with the same settings, next try in {} s", code, why, delay / 1000);
+        } else {
+            long held = dropLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("Kick socket down ({}); reconnecting in {} ms{}", reason, delay,
+                        held > 0 ? " (" + held + " similar lines held back)" : "");
+            }
+        }
+        if (delay <= 0) {
+            context.runOnContext(v -> connect());
+        } else {
+            reconnectTimer = vertx.setTimer(delay, id -> {
+                reconnectTimer = -1;
+                connect();
+            });
+        }
+    }
+
+    private void closeLocally(WebSocket ws, ReconnectPolicy.Action action, String reason) {
+        if (pendingAction == null) {
+            pendingAction = action;
+            pendingReason = reason;
+        }
+        ws.close((short) 1000, reason.length() > 100 ? reason.substring(0, 100) : reason);
+    }
+
+    // frames ----------------------------------------------------------------------------------------------------------
+
+    private void onText(WebSocket ws, String text) {
+        if (ws != current) {
+            return;
+        }
+        lastReceivedAt = System.currentTimeMillis();
+        state.onFrame();
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (Exception e) {
+            rejected("frame is not JSON (" + text.length() + " chars)");
+            return;
+        }
+        if (root == null || !root.isObject() || !root.path("event").isTextual()) {
+            rejected("frame has no event name");
+            return;
+        }
+        String event = root.get("event").asText();
+        switch (event) {
+            case "pusher:connection_established" -> onEstablished(ws, data(root));
+            case "pusher_internal:subscription_succeeded" -> onSubscribed(root.path("channel").asText(""));
+            case "pusher:ping" -> ws.writeTextMessage("{\"event\":\"pusher:pong\",\"data\":{}}");
+            case "pusher:pong" -> pingSentAt = 0;
+            case "pusher:error" -> onPusherError(ws, data(root));
+            default -> {
+                if (event.startsWith("pusher:") || event.startsWith("pusher_internal:")) {
+                    LOG.debug("Ignoring Pusher system event {}", event);
+                } else {
+                    onApplicationEvent(root, event);
+                }
+            }
+        }
+    }
+
+    private JsonNode data(JsonNode root) {
+        JsonNode data = root.get("data");
+        if (data != null && data.isTextual()) {
+            try {
+                return mapper.readTree(data.asText());
+            } catch (Exception e) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+        }
+        return data == null ? JsonNodeFactory.instance.objectNode() : data;
+    }
+
+    private void onEstablished(WebSocket ws, JsonNode data) {
+        if (establishedAt > 0) {
+            return;
+        }
+        establishedAt = System.currentTimeMillis();
+        long announced = data.path("activity_timeout").asLong(120) * 1000;
+        activityTimeoutMs = Math.min(announced > 0 ? announced : 120_000, endpoint.getActivityTimeoutMax());
+        state.onConnected(channels.size());
+        unacked.clear();
+        acked.clear();
+        announcedSubscribed = false;
+        long now = System.currentTimeMillis();
+        for (String channel : channels.keySet()) {
+            ws.writeTextMessage(subscribeFrame(channel));
+            unacked.put(channel, now);
+        }
+        LOG.info("Connected to Kick (socket {}); subscribing {} Pusher channels", data.path("socket_id").asText("?"), channels.size());
+    }
+
+    private String subscribeFrame(String channel) {
+        ObjectNode frame = JsonNodeFactory.instance.objectNode();
+        frame.put("event", "pusher:subscribe");
+        frame.putObject("data").put("auth", "").put("channel", channel);
+        return frame.toString();
+    }
+
+    private void onSubscribed(String channel) {
+        if (unacked.remove(channel) != null || channels.containsKey(channel)) {
+            acked.add(channel);
+        }
+        state.setSubscribed(acked.size());
+        if (!announcedSubscribed && unacked.isEmpty()) {
+            announcedSubscribed = true;
+            LOG.info("Subscribed {} Pusher channels", acked.size());
+        }
+    }
+
+    private void onPusherError(WebSocket ws, JsonNode data) {
+        JsonNode codeNode = data.get("code");
+        Integer code = codeNode != null && codeNode.canConvertToInt() ? codeNode.asInt() : null;
+        String message = data.path("message").asText("");
+        ReconnectPolicy.Action action = ReconnectPolicy.classify(code);
+        if (code != null && action != ReconnectPolicy.Action.DROP) {
+            pendingAction = action;
+            pendingCode = code;
+            pendingReason = "pusher:error " + code + " '" + message + "'";
+            closeLocally(ws, action, "pusher:error " + code);
+        } else {
+            LOG.warn("Kick sent pusher:error {} '{}'", code, message);
+        }
+    }
+
+    private void onApplicationEvent(JsonNode root, String event) {
+        String pusherChannel = root.path("channel").asText(null);
+        KickChannel channel = pusherChannel == null ? null : channels.get(pusherChannel);
+        if (channel == null) {
+            rejected("event " + event + " on a channel nobody subscribed");
+            return;
+        }
+        JsonNode data = root.get("data");
+        String body = data == null || data.isNull() ? "{}" : data.isTextual() ? data.asText() : data.toString();
+        Exchange exchange = createExchange(false);
+        try {
+            Message m = exchange.getMessage();
+            m.setBody(body);
+            m.setHeader(PUSHER_CHANNEL, pusherChannel);
+            m.setHeader(PUSHER_EVENT, event);
+            m.setHeader(CHANNEL_SLUG, channel.slug());
+            m.setHeader(CHATROOM_ID, channel.chatroomId());
+            m.setHeader(CHANNEL_ID, channel.channelId());
+            m.setHeader(RECEIVED_AT, Instant.now());
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("Failed to process Kick event " + event, exchange, exchange.getException());
+        }
+        releaseExchange(exchange, false);
+    }
+
+    private void rejected(String what) {
+        state.onRejected();
+        long held = badFrameLog.tryAcquire();
+        if (held >= 0) {
+            LOG.debug("Ignored a Kick frame: {}{}", what, held > 0 ? " (" + held + " more since the last line)" : "");
+        }
+    }
+
+    // heartbeat, acknowledgements, handshake guard -------------------------------------------------------------------
+
+    private void startTicks() {
+        long smallest = Math.min(Math.min(endpoint.getPongTimeout(), endpoint.getActivityTimeoutMax()),
+                Math.min(endpoint.getSubscribeAckTimeout(), endpoint.getConnectTimeout()));
+        long period = Math.max(20, Math.min(1000, smallest / 4));
+        tickTimer = vertx.setPeriodic(period, id -> tick());
+    }
+
+    private void tick() {
+        WebSocket ws = current;
+        if (ws == null || pendingAction != null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (establishedAt == 0) {
+            if (now - openedAt > endpoint.getConnectTimeout()) {
+                closeLocally(ws, ReconnectPolicy.Action.DROP, "no pusher:connection_established within " + endpoint.getConnectTimeout() + " ms");
+            }
+            return;
+        }
+        if (pingSentAt > 0) {
+            if (now - pingSentAt > endpoint.getPongTimeout()) {
+                closeLocally(ws, ReconnectPolicy.Action.AT_ONCE, "no pusher:pong within " + endpoint.getPongTimeout() + " ms");
+                return;
+            }
+        } else if (now - lastReceivedAt >= activityTimeoutMs) {
+            pingSentAt = now;
+            ws.writeTextMessage("{\"event\":\"pusher:ping\",\"data\":{}}");
+        }
+        int resent = 0;
+        for (Map.Entry<String, Long> e : unacked.entrySet()) {
+            if (now - e.getValue() >= endpoint.getSubscribeAckTimeout()) {
+                ws.writeTextMessage(subscribeFrame(e.getKey()));
+                e.setValue(now);
+                state.onSubscribeResend();
+                resent++;
+            }
+        }
+        if (resent > 0 && resendLog.tryAcquire() >= 0) {
+            LOG.warn("Resent {} subscriptions that Kick did not acknowledge within {} ms", resent, endpoint.getSubscribeAckTimeout());
+        }
+    }
+
+    private void cancelTimers() {
+        cancelTimer(tickTimer);
+        cancelTimer(reconnectTimer);
+        cancelTimer(connectGuardTimer);
+        tickTimer = reconnectTimer = connectGuardTimer = -1;
+    }
+
+    private void cancelTimer(long id) {
+        if (id >= 0) {
+            vertx.cancelTimer(id);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String msg = t.getMessage();
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
+    }
+
+    private static String fatalMeaning(Integer code) {
+        if (code == null) {
+            return "unknown";
+        }
+        return switch (code) {
+            case 4000 -> "the app only accepts wss://";
+            case 4001 -> "wrong app key or cluster in the URL";
+            case 4003 -> "the app is disabled";
+            case 4004 -> "over the app's connection quota";
+            case 4005 -> "path not found";
+            case 4006 -> "invalid version string";
+            case 4007 -> "unsupported protocol version";
+            case 4008 -> "no protocol version given";
+            case 4009 -> "connection unauthorized";
+            default -> "do not reconnect with the same settings";
+        };
+    }
+}

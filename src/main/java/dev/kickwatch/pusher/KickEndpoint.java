@@ -1,0 +1,213 @@
+package dev.kickwatch.pusher;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code kick:name?url=RAW(wss://...)&channels=slug:chatroomId:channelId,...}: a consumer of Kick's Pusher feed.
+ * Times are milliseconds unless the name says otherwise.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "kick", title = "Kick Pusher feed", syntax = "kick:name",
+             consumerOnly = true, category = { Category.MESSAGING })
+public class KickEndpoint extends DefaultEndpoint {
+
+    private String url;
+    private String channels;
+    private String channelTemplates = "chatrooms.{chatroomId}.v2,chatroom_{chatroomId},channel.{channelId},channel_{channelId}";
+    private long connectTimeout = 30_000;
+    private long subscribeAckTimeout = 10_000;
+    private long activityTimeoutMax = 120_000;
+    private long pongTimeout = 30_000;
+    private long reconnectInitialDelay = 1_000;
+    private long reconnectMaxDelay = 60_000;
+    private long fatalRetryDelay = 300_000;
+    private long stableAfter = 30_000;
+    private int closingTimeoutSeconds = 2;
+    private int maxMessageSize = 4 * 1024 * 1024;
+
+    private final KickConnectionState state = new KickConnectionState();
+    private List<KickChannel> parsedChannels;
+    private Map<String, KickChannel> pusherChannels;
+
+    public KickEndpoint(String uri, KickComponent component) {
+        super(uri, component);
+    }
+
+    void validate() {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("kick.pusher.url (KICK_PUSHER_URL) is empty: give the Pusher ws:// or wss:// URL");
+        }
+        URI u;
+        try {
+            u = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kick.pusher.url (KICK_PUSHER_URL) is not a valid URL");
+        }
+        if (u.getScheme() == null || !(u.getScheme().equals("ws") || u.getScheme().equals("wss")) || u.getHost() == null) {
+            throw new IllegalArgumentException("kick.pusher.url (KICK_PUSHER_URL) must be a ws:// or wss:// URL with a host");
+        }
+        parsedChannels = KickChannel.parseList(channels);
+        pusherChannels = KickChannel.pusherChannels(parsedChannels, channelTemplates);
+        if (pusherChannels.isEmpty()) {
+            throw new IllegalArgumentException("kick.pusher.channel-templates (KICK_PUSHER_CHANNEL_TEMPLATES) yields no Pusher channel");
+        }
+        positive("kick.pusher.connect-timeout (KICK_PUSHER_CONNECT_TIMEOUT)", connectTimeout);
+        positive("kick.pusher.subscribe-ack-timeout (KICK_PUSHER_SUBSCRIBE_ACK_TIMEOUT)", subscribeAckTimeout);
+        positive("kick.pusher.activity-timeout-max (KICK_PUSHER_ACTIVITY_TIMEOUT_MAX)", activityTimeoutMax);
+        positive("kick.pusher.pong-timeout (KICK_PUSHER_PONG_TIMEOUT)", pongTimeout);
+        positive("kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY)", reconnectInitialDelay);
+        positive("kick.pusher.reconnect-max-delay (KICK_PUSHER_RECONNECT_MAX_DELAY)", reconnectMaxDelay);
+        positive("kick.pusher.fatal-retry-delay (KICK_PUSHER_FATAL_RETRY_DELAY)", fatalRetryDelay);
+        if (reconnectInitialDelay > reconnectMaxDelay) {
+            throw new IllegalArgumentException("kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY) is larger than "
+                    + "kick.pusher.reconnect-max-delay (KICK_PUSHER_RECONNECT_MAX_DELAY)");
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive number of milliseconds, got " + value);
+        }
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("kick: is a consumer only; kickwatch never writes to Kick");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        KickConsumer consumer = new KickConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public KickComponent getComponent() {
+        return (KickComponent) super.getComponent();
+    }
+
+    public KickConnectionState getState() {
+        return state;
+    }
+
+    Map<String, KickChannel> pusherChannels() {
+        return pusherChannels;
+    }
+
+    // options ------------------------------------------------------------------------------------------------------
+
+    public String getUrl() {
+        return url;
+    }
+
+    /** The Pusher WebSocket URL including app key and query. */
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getChannels() {
+        return channels;
+    }
+
+    /** Comma list of slug:chatroomId[:channelId]. */
+    public void setChannels(String channels) {
+        this.channels = channels;
+    }
+
+    public String getChannelTemplates() {
+        return channelTemplates;
+    }
+
+    public void setChannelTemplates(String channelTemplates) {
+        this.channelTemplates = channelTemplates;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getSubscribeAckTimeout() {
+        return subscribeAckTimeout;
+    }
+
+    public void setSubscribeAckTimeout(long subscribeAckTimeout) {
+        this.subscribeAckTimeout = subscribeAckTimeout;
+    }
+
+    public long getActivityTimeoutMax() {
+        return activityTimeoutMax;
+    }
+
+    public void setActivityTimeoutMax(long activityTimeoutMax) {
+        this.activityTimeoutMax = activityTimeoutMax;
+    }
+
+    public long getPongTimeout() {
+        return pongTimeout;
+    }
+
+    public void setPongTimeout(long pongTimeout) {
+        this.pongTimeout = pongTimeout;
+    }
+
+    public long getReconnectInitialDelay() {
+        return reconnectInitialDelay;
+    }
+
+    public void setReconnectInitialDelay(long reconnectInitialDelay) {
+        this.reconnectInitialDelay = reconnectInitialDelay;
+    }
+
+    public long getReconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    public void setReconnectMaxDelay(long reconnectMaxDelay) {
+        this.reconnectMaxDelay = reconnectMaxDelay;
+    }
+
+    public long getFatalRetryDelay() {
+        return fatalRetryDelay;
+    }
+
+    public void setFatalRetryDelay(long fatalRetryDelay) {
+        this.fatalRetryDelay = fatalRetryDelay;
+    }
+
+    public long getStableAfter() {
+        return stableAfter;
+    }
+
+    public void setStableAfter(long stableAfter) {
+        this.stableAfter = stableAfter;
+    }
+
+    public int getClosingTimeoutSeconds() {
+        return closingTimeoutSeconds;
+    }
+
+    public void setClosingTimeoutSeconds(int closingTimeoutSeconds) {
+        this.closingTimeoutSeconds = closingTimeoutSeconds;
+    }
+
+    public int getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.kickwatch.sink;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.event.KickEvent;
+
+/**
+ * Decides which events reach Discord and renders each as one embed within Discord's limits, always with
+ * {@code allowed_mentions} so relayed text can never ping anyone (kick-protocol.md §7).
+ */
+public class DiscordRenderer {
+
+    static final int TITLE_MAX = 256;
+    static final int DESCRIPTION_MAX = 4096;
+    static final int FIELD_VALUE_MAX = 1024;
+    static final int NAME_MAX = 256;
+    private static final Pattern EMOTE = Pattern.compile("\\[emote:(\\d+):([^\\]\\s]{1,64})\\]");
+    private static final Pattern MARKDOWN = Pattern.compile("([\\\\*_~`|>\\[\\]()#:<-])");
+
+    private Set<String> events = Set.of();
+    private String chat = "match";
+    private Set<String> keywords = Set.of();
+    private Set<String> chatUsers = Set.of();
+    private Set<String> ignoreUsers = Set.of();
+    private String liveRoleId = "";
+
+    /** True when the event should be sent to Discord under the configured filters. */
+    public boolean wanted(KickEvent e) {
+        if (e.getUsername() != null && ignoreUsers.contains(e.getUsername().toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        if ("chat.message.sent".equals(e.getType())) {
+            String text = e.getContent() == null ? "" : e.getContent();
+            if (text.startsWith("!")) {
+                return false;
+            }
+            return switch (chat) {
+                case "all" -> true;
+                case "off" -> false;
+                default -> (e.getUsername() != null && chatUsers.contains(e.getUsername().toLowerCase(Locale.ROOT)))
+                        || matchesKeyword(text);
+            };
+        }
+        return events.contains(e.getType());
+    }
+
+    private boolean matchesKeyword(String text) {
+        if (keywords.isEmpty()) {
+            return false;
+        }
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")) {
+            if (keywords.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The execute-webhook JSON body for one event. */
+    public String render(KickEvent e) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode mentions = body.putObject("allowed_mentions");
+        mentions.putArray("parse");
+        boolean live = isLive(e);
+        if (live && !liveRoleId.isBlank()) {
+            body.put("content", "<@&" + liveRoleId + ">");
+            mentions.putArray("roles").add(liveRoleId);
+        }
+        ArrayNode embeds = body.putArray("embeds");
+        ObjectNode embed = embeds.addObject();
+        embed.put("title", cut(title(e), TITLE_MAX));
+        String description = description(e);
+        if (description != null && !description.isBlank()) {
+            embed.put("description", cut(description, DESCRIPTION_MAX));
+        }
+        if (e.getChannel() != null) {
+            embed.put("url", "https://kick.com/" + e.getChannel());
+        }
+        embed.put("color", color(e));
+        if (e.getCreatedAt() != null) {
+            embed.put("timestamp", e.getCreatedAt());
+        }
+        if (e.getUsername() != null && !e.getUsername().isBlank()) {
+            embed.putObject("author").put("name", cut(e.getUsername(), NAME_MAX));
+        }
+        ArrayNode fields = embed.putArray("fields");
+        addFields(e, fields);
+        if (fields.isEmpty()) {
+            embed.remove("fields");
+        }
+        embed.putObject("footer").put("text", "kick.com/" + e.getChannel() + " · " + e.getType());
+        return body.toString();
+    }
+
+    /** One readable line for the console sink (no webhook configured); the text is shown as Kick sent it. */
+    public String consoleLine(KickEvent e) {
+        String text = description(e) == null ? "" : emotes(e.getContent());
+        return "[kick.com/" + e.getChannel() + "] " + title(e) + (text.isBlank() ? "" : ": " + text);
+    }
+
+    private static boolean isLive(KickEvent e) {
+        return "livestream.status.updated".equals(e.getType()) && "StreamerIsLive".equals(e.getPusherEvent());
+    }
+
+    private String title(KickEvent e) {
+        String who = e.getUsername() == null || e.getUsername().isBlank() ? "someone" : e.getUsername();
+        JsonNode p = e.getPayload();
+        return switch (e.getType()) {
+            case "chat.message.sent" -> "💬 " + who;
+            case "chat.message.deleted" -> "🗑️ A message was deleted";
+            case "channel.subscription.new" -> "⭐ " + who + " subscribed";
+            case "channel.subscription.gifts" -> "🎁 " + who + " gifted " + giftCount(p) + " sub" + (giftCount(p) == 1 ? "" : "s");
+            case "livestream.status.updated" -> isLive(e) ? "🔴 " + e.getChannel() + " is live" : "⚫ " + e.getChannel() + " went offline";
+            case "moderation.banned" -> p.path("permanent").asBoolean(false)
+                    ? "🔨 " + who + " was banned"
+                    : "⏱️ " + who + " was timed out" + (p.hasNonNull("duration") ? " for " + p.get("duration").asText() + " min" : "");
+            case "moderation.unbanned" -> "🕊️ " + who + " was unbanned";
+            case "channel.hosted" -> "📣 " + who + " is hosting";
+            case "kicks.gifted" -> "💚 " + who + " sent " + p.path("gift").path("amount").asText("?") + " Kicks";
+            case "channel.followed" -> "➕ New follower count";
+            case "chat.message.pinned" -> "📌 Message pinned";
+            case "chat.poll.updated" -> "📊 Poll";
+            case "chatroom.updated" -> "⚙️ Chat settings changed";
+            case "chatroom.cleared" -> "🧹 Chat cleared";
+            case "channel.reward.redeemed" -> "🎟️ " + who + " redeemed " + p.path("reward_title").asText("a reward");
+            default -> "❔ " + e.getPusherEvent();
+        };
+    }
+
+    private String description(KickEvent e) {
+        if (e.getContent() == null || "chat.message.deleted".equals(e.getType())) {
+            return null;
+        }
+        return escape(emotes(e.getContent()));
+    }
+
+    private void addFields(KickEvent e, ArrayNode fields) {
+        JsonNode p = e.getPayload();
+        switch (e.getType()) {
+            case "channel.subscription.new" -> {
+                if (p.hasNonNull("months")) {
+                    field(fields, "Months", p.get("months").asText());
+                }
+            }
+            case "channel.subscription.gifts" -> {
+                JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
+                if (names.isArray() && !names.isEmpty()) {
+                    StringBuilder sb = new StringBuilder();
+                    names.forEach(n -> sb.append(sb.length() == 0 ? "" : ", ").append(n.asText()));
+                    field(fields, "Recipients", escape(sb.toString()));
+                }
+            }
+            case "moderation.banned" -> {
+                String by = p.path("banned_by").path("username").asText(null);
+                if (by != null) {
+                    field(fields, "By", escape(by));
+                }
+            }
+            case "channel.hosted" -> {
+                JsonNode viewers = p.has("number_viewers") ? p.get("number_viewers") : p.path("message").path("numberOfViewers");
+                if (!viewers.isMissingNode() && !viewers.isNull()) {
+                    field(fields, "Viewers", viewers.asText());
+                }
+            }
+            case "channel.followed" -> {
+                if (p.hasNonNull("followersCount")) {
+                    field(fields, "Followers", p.get("followersCount").asText());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void field(ArrayNode fields, String name, String value) {
+        fields.addObject().put("name", name).put("value", cut(value, FIELD_VALUE_MAX)).put("inline", true);
+    }
+
+    private static int giftCount(JsonNode p) {
+        JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
+        if (names.isArray() && !names.isEmpty()) {
+            return names.size();
+        }
+        JsonNode ids = p.path("user_ids");
+        return ids.isArray() ? ids.size() : 1;
+    }
+
+    static int color(KickEvent e) {
+        return switch (e.getType()) {
+            case "livestream.status.updated" -> isLive(e) ? 0xE91E63 : 0x607D8B;
+            case "channel.subscription.new", "channel.subscription.gifts" -> 0x53FC18;
+            case "kicks.gifted" -> 0x2ECC71;
+            case "moderation.banned" -> 0xE74C3C;
+            case "moderation.unbanned" -> 0x95A5A6;
+            case "channel.hosted" -> 0x9B59B6;
+            default -> 0x3498DB;
+        };
+    }
+
+    /** {@code [emote:37225:KEKLEO]} becomes {@code :KEKLEO:}. */
+    static String emotes(String text) {
+        return EMOTE.matcher(text).replaceAll(":$2:");
+    }
+
+    /** Escapes Markdown and breaks mentions so user text cannot format, mask links or ping. */
+    static String escape(String text) {
+        String s = MARKDOWN.matcher(text).replaceAll("\\\\$1");
+        return s.replace("@", "@\u200B");
+    }
+
+    /** Truncates to at most {@code max} UTF-16 units without splitting a surrogate pair. */
+    static String cut(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "…";
+    }
+
+    // configuration --------------------------------------------------------------------------------------------------
+
+    /** Comma list of normalized types that always go to Discord. */
+    public void setEvents(String events) {
+        this.events = csv(events);
+    }
+
+    /** Chat relay: {@code all}, {@code off}, or {@code match} (keywords and users only). */
+    public void setChat(String chat) {
+        String c = chat == null ? "" : chat.trim().toLowerCase(Locale.ROOT);
+        this.chat = c.isEmpty() ? "match" : c;
+    }
+
+    public void setKeywords(String keywords) {
+        this.keywords = csv(keywords);
+    }
+
+    public void setChatUsers(String users) {
+        this.chatUsers = csv(users);
+    }
+
+    public void setIgnoreUsers(String users) {
+        this.ignoreUsers = csv(users);
+    }
+
+    /** Discord role id to mention in live alerts; empty for none. */
+    public void setLiveRoleId(String liveRoleId) {
+        this.liveRoleId = liveRoleId == null ? "" : liveRoleId.trim();
+    }
+
+    private static Set<String> csv(String s) {
+        if (s == null || s.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(s.split(",")).map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}

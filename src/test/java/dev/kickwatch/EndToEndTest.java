@@ -1,0 +1,118 @@
+package dev.kickwatch;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.HttpSinkServer;
+import dev.kickwatch.support.KickwatchApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static dev.kickwatch.support.Fixtures.json;
+import static dev.kickwatch.support.Fixtures.publish;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** Frames from a real Pusher-protocol server in, the exact Discord body and DB rows out of real local HTTP servers. */
+class EndToEndTest {
+
+    static final String DISCORD_TOKEN = "SECRET-discord-token-e2e";
+    static final String DB_KEY = "SECRET-db-key-e2e";
+
+    @TempDir
+    Path data;
+
+    PusherServer kick;
+    HttpSinkServer discord;
+    HttpSinkServer db;
+    KickwatchApp app;
+
+    @BeforeEach
+    void start() throws Exception {
+        kick = new PusherServer("testkey");
+        kick.start(0);
+        discord = new HttpSinkServer();
+        db = new HttpSinkServer();
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
+        p.put("discord.webhook.url", discord.url("/api/webhooks/123456/" + DISCORD_TOKEN));
+        p.put("db.url", db.url("/rest/v1/kick_events"));
+        p.put("db.api-key", DB_KEY);
+        app = KickwatchApp.start(p);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        app.close();
+        kick.close();
+        discord.close();
+        db.close();
+    }
+
+    @Test
+    void should_relay_frames_as_exact_discord_body_and_db_rows() throws Exception {
+        await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+        assertEquals(Set.of("chatrooms.1000.v2", "chatroom_1000", "channel.2000", "channel_2000"), kick.subscribedChannels());
+
+        publish(kick, "chat-message");          // to the DB only: chat is not relayed to Discord by default
+        publish(kick, "subscription");          // to both
+        publish(kick, "channel-subscription");  // the same subscription again on channel.2000: dropped
+        await().atMost(10, SECONDS).until(() -> db.requests().size() >= 2 && discord.requests().size() >= 1);
+
+        // a marker behind the duplicate: once it is stored, the duplicate would have been stored before it
+        kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                "{\"id\":\"marker-1\",\"content\":\"marker\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"m\"}}");
+        await().atMost(10, SECONDS).until(() -> db.requests().size() >= 3);
+        assertEquals(3, db.requests().size(), "the repeated subscription was stored once");
+        assertEquals(1, discord.requests().size(), "one Discord message");
+
+        // the DB requests: PostgREST conventions, one row each
+        ArrayNode rows = JSON.createArrayNode();
+        for (HttpSinkServer.Request r : db.requests().subList(0, 2)) {
+            assertEquals("POST", r.method());
+            assertEquals("/rest/v1/kick_events", r.path());
+            assertEquals("on_conflict=id", r.query());
+            assertEquals("application/json", r.headers().get("content-type"));
+            assertEquals("return=minimal,resolution=ignore-duplicates", r.headers().get("prefer"));
+            assertEquals(DB_KEY, r.headers().get("apikey"));
+            assertEquals("Bearer " + DB_KEY, r.headers().get("authorization"));
+            JsonNode body = JSON.readTree(r.body());
+            assertEquals(1, body.size());
+            rows.add(body.get(0));
+        }
+        ArrayNode expectedRows = (ArrayNode) json("expected/e2e-db-rows.json");
+        for (int i = 0; i < rows.size(); i++) {
+            String receivedAt = rows.get(i).get("received_at").asText();
+            assertNotNull(Instant.parse(receivedAt));
+            ObjectNode expected = (ObjectNode) expectedRows.get(i);
+            expected.put("received_at", receivedAt);
+            if ("RECEIVED_AT".equals(expected.get("created_at").asText())) {
+                expected.put("created_at", receivedAt); // Kick sends no time with subscriptions
+            }
+        }
+        assertEquals(expectedRows, rows);
+
+        // the Discord request: exact body, no headers of ours leaked
+        HttpSinkServer.Request d = discord.requests().get(0);
+        assertEquals("/api/webhooks/123456/" + DISCORD_TOKEN, d.path());
+        assertEquals("application/json", d.headers().get("content-type"));
+        ObjectNode expectedDiscord = (ObjectNode) json("expected/e2e-discord-subscription.json");
+        ((ObjectNode) expectedDiscord.get("embeds").get(0)).put("timestamp", rows.get(1).get("created_at").asText());
+        assertEquals(expectedDiscord, JSON.readTree(d.body()));
+        for (String h : List.of("kickpusherchannel", "kickpusherevent", "kickchannelslug", "apikey", "authorization", "prefer")) {
+            assertEquals(null, d.headers().get(h), "header " + h + " must not reach Discord");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.kickwatch.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kickwatch.demo.PusherServer;
+
+/** Reads test resources: Kick frames under fixtures/ and expected outputs under expected/. */
+public final class Fixtures {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private Fixtures() {
+    }
+
+    public static String text(String resource) {
+        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode json(String resource) {
+        try {
+            return JSON.readTree(text(resource));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fixture frame: {"channel", "event", "data"}. */
+    public static JsonNode frame(String name) {
+        return json("fixtures/" + name + ".json");
+    }
+
+    /** Publishes a fixture on its channel the way Pusher does (data as a JSON string); returns the receivers. */
+    public static int publish(PusherServer server, String name) {
+        JsonNode f = frame(name);
+        return server.publish(f.get("channel").asText(), f.get("event").asText(), f.get("data").toString());
+    }
+}
