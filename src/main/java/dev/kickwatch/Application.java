@@ -28,7 +28,11 @@ public final class Application {
             System.err.println("kickwatch failed to start: " + rootMessage(e));
             code = 1;
         }
-        System.exit(code == Integer.MIN_VALUE ? 0 : code);
+        // halt, not exit: after SIGTERM the JVM is already shutting down and System.exit would block; Camel has
+        // finished its graceful shutdown when run() returns, so 0 here means "stopped cleanly", also after SIGTERM
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code == Integer.MIN_VALUE ? 0 : code);
     }
 
     /** The deepest message of a failure, on one line. */

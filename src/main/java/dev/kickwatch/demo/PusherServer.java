@@ -40,8 +40,12 @@ public class PusherServer implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicLong subscribeFrames = new AtomicLong();
     private final AtomicLong clientPings = new AtomicLong();
+    private final AtomicLong clientPongs = new AtomicLong();
     private volatile int activityTimeoutSeconds = 120;
     private volatile long handshakeDelayMs;
+    private final AtomicInteger slowHandshakesLeft = new AtomicInteger();
+    private final List<Long> openTimes = new CopyOnWriteArrayList<>();
+    private final Set<HttpConnection> closedConnections = ConcurrentHashMap.newKeySet();
     private volatile boolean acknowledge = true;
     private volatile boolean answerPings = true;
 
@@ -113,8 +117,11 @@ public class PusherServer implements AutoCloseable {
             req.response().setStatusCode(404).end();
             return;
         }
-        long delay = handshakeDelayMs;
+        long delay = slowHandshakesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? handshakeDelayMs : 0;
         if (delay > 0) {
+            HttpConnection connection = req.connection();
+            connection.closeHandler(v -> closedConnections.add(connection));
+            req.pause();
             vertx.setTimer(delay, id -> upgrade(req));
         } else {
             upgrade(req);
@@ -123,11 +130,17 @@ public class PusherServer implements AutoCloseable {
 
     private void upgrade(HttpServerRequest req) {
         HttpConnection connection = req.connection();
-        req.toWebSocket().onSuccess(ws -> onOpen(ws, connection));
+        req.toWebSocket().onSuccess(ws -> {
+            if (closedConnections.contains(connection)) {
+                return; // the client gave up on this handshake while we were slow
+            }
+            onOpen(ws, connection);
+        });
     }
 
     private void onOpen(ServerWebSocket ws, HttpConnection connection) {
         totalConnections.incrementAndGet();
+        openTimes.add(System.currentTimeMillis());
         String path = ws.path();
         String query = ws.query() == null ? "" : ws.query();
         if (!path.equals("/app/" + appKey)) {
@@ -171,6 +184,7 @@ public class PusherServer implements AutoCloseable {
                     c.ws.writeTextMessage(frame("pusher_internal:subscription_succeeded", channel, "{}"));
                 }
             }
+            case "pusher:pong" -> clientPongs.incrementAndGet();
             case "pusher:unsubscribe" -> c.channels.remove(data.path("channel").asText(""));
             case "pusher:ping" -> {
                 clientPings.incrementAndGet();
@@ -211,6 +225,14 @@ public class PusherServer implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Sends {@code pusher:ping} to every connection. The client answers after it has handled every frame sent
+     * before, so a pong count that grows tells a test that those frames have been taken in.
+     */
+    public void pingAll() {
+        sendRawTo(null, "{\"event\":\"pusher:ping\",\"data\":{}}");
     }
 
     /** Sends a binary frame to every connection. */
@@ -281,6 +303,10 @@ public class PusherServer implements AutoCloseable {
         return subscribeFrames.get();
     }
 
+    public long clientPongs() {
+        return clientPongs.get();
+    }
+
     public long clientPings() {
         return clientPings.get();
     }
@@ -306,8 +332,15 @@ public class PusherServer implements AutoCloseable {
         this.activityTimeoutSeconds = seconds;
     }
 
-    public void setHandshakeDelayMs(long ms) {
+    /** The next {@code count} handshakes are answered only after {@code ms} milliseconds. */
+    public void slowHandshakes(int count, long ms) {
         this.handshakeDelayMs = ms;
+        this.slowHandshakesLeft.set(count);
+    }
+
+    /** When each accepted connection opened (epoch ms), oldest first. */
+    public List<Long> openTimes() {
+        return List.copyOf(openTimes);
     }
 
     public void setAcknowledge(boolean acknowledge) {

@@ -152,7 +152,10 @@ public class KickConsumer extends DefaultConsumer {
         });
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI(endpoint.getUrl().trim())
-                .setConnectTimeout(endpoint.getConnectTimeout());
+                .setConnectTimeout(endpoint.getConnectTimeout())
+                // a handshake answered later than this fails inside Vert.x and its connection is closed, so a slow
+                // server never leaves a second socket behind
+                .setIdleTimeout(endpoint.getConnectTimeout());
         client.connect(options).onComplete(ar -> {
             if (gen != generation || stopping) {
                 if (ar.succeeded()) {

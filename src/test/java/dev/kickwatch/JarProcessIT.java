@@ -1,0 +1,117 @@
+package dev.kickwatch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.HttpSinkServer;
+import dev.kickwatch.support.JarProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fat jar as a real process: environment overrides, SIGTERM drains the queue and exits 0, config errors, the demo. */
+class JarProcessIT {
+
+    static final String DISCORD_TOKEN = "SECRET-discord-token-jar";
+    static final String DB_KEY = "SECRET-db-key-jar";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void should_drain_the_queue_close_the_socket_and_exit_0_on_sigterm() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (PusherServer kick = new PusherServer("jarkey");
+             HttpSinkServer discord = new HttpSinkServer();
+             HttpSinkServer db = new HttpSinkServer()) {
+            kick.start(0);
+            db.behave(r -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS); // the DB is slow until the process is told to stop
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HttpSinkServer.Response.of(201);
+            });
+            Map<String, String> env = Map.of(
+                    "KICK_PUSHER_URL", kick.url(),
+                    "KICK_CHANNELS", "jarchan:1000:2000",
+                    "DISCORD_WEBHOOK_URL", discord.url("/api/webhooks/1/" + DISCORD_TOKEN),
+                    "DB_URL", db.url("/rest/v1/kick_events"),
+                    "DB_API_KEY", DB_KEY,
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString());
+            try (JarProcess app = JarProcess.start(tmp.resolve("app.log"), env)) {
+                await().atMost(60, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+                int events = 30;
+                for (int i = 0; i < events; i++) {
+                    kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                            "{\"id\":\"msg-" + i + "\",\"content\":\"hello " + i + "\",\"type\":\"message\",\"sender\":{\"id\":7,\"username\":\"u\"}}");
+                }
+                kick.pingAll(); // the pong comes back after the 30 frames were taken in
+                await().atMost(10, SECONDS).until(() -> kick.clientPongs() >= 1 && db.requests().size() >= 1);
+
+                app.sigterm();
+                await().atMost(10, SECONDS).until(() -> kick.connectedSockets() == 0); // ingest stops first
+                release.countDown();
+                assertEquals(0, app.waitForExit(60), app.output());
+
+                Set<String> ids = new HashSet<>();
+                for (HttpSinkServer.Request r : db.requests()) {
+                    assertEquals(DB_KEY, r.headers().get("apikey"), "DB_API_KEY overrides db.api-key");
+                    for (JsonNode row : JSON.readTree(r.body())) {
+                        assertTrue(ids.add(row.get("id").asText()), "stored once: " + row.get("id"));
+                    }
+                }
+                assertEquals(events, ids.size(), "every queued event reached the DB before exit");
+                assertEquals(1, kick.totalConnections(), "one socket in the whole run");
+                String out = app.output();
+                assertTrue(out.contains("SIGTERM"), out);
+                assertFalse(out.contains(DISCORD_TOKEN), "webhook token in the output");
+                assertFalse(out.contains(DB_KEY), "DB key in the output");
+            }
+        }
+    }
+
+    @Test
+    void should_exit_non_zero_with_one_clear_line_on_a_bad_channel_list() throws Exception {
+        try (JarProcess app = JarProcess.start(tmp.resolve("bad.log"), Map.of("KICK_CHANNELS", "not-a-channel",
+                "KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICKWATCH_DATA_DIR", tmp.toString()))) {
+            assertNotEquals(0, app.waitForExit(60));
+            List<String> lines = app.output().lines()
+                    .filter(l -> l.contains("kick.channels (KICK_CHANNELS): entry 'not-a-channel'")).toList();
+            assertFalse(lines.isEmpty(), app.output());
+        }
+    }
+
+    @Test
+    void should_run_the_offline_demo_end_to_end() throws Exception {
+        Path data = tmp.resolve("demo");
+        try (JarProcess app = JarProcess.start(tmp.resolve("demo.log"), Map.of("KICKWATCH_DATA_DIR", data.toString()), "--profile", "demo")) {
+            assertEquals(0, app.waitForExit(90), app.output());
+            List<String> rows = Files.readAllLines(data.resolve("events.jsonl"));
+            assertEquals(14, rows.size(), "16 recorded frames, 2 of them repeats of the same action");
+            Set<String> types = new HashSet<>();
+            for (String row : rows) {
+                types.add(JSON.readTree(row).get("type").asText());
+            }
+            assertTrue(types.containsAll(Set.of("chat.message.sent", "channel.subscription.new", "channel.subscription.gifts",
+                    "moderation.banned", "livestream.status.updated", "kicks.gifted")), types.toString());
+            assertTrue(app.output().contains("is live"), app.output());
+        }
+    }
+}
