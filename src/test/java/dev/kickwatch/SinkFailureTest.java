@@ -1,0 +1,171 @@
+package dev.kickwatch;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.HttpSinkServer;
+import dev.kickwatch.support.KickwatchApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Failing sinks and a full queue: nothing is lost (journals), the breaker opens, no secret is printed. */
+class SinkFailureTest {
+
+    static final String DISCORD_TOKEN = "SECRET-discord-token-sinkfail";
+    static final String DB_KEY = "SECRET-db-key-sinkfail";
+
+    @TempDir
+    Path data;
+
+    PusherServer kick;
+    HttpSinkServer discord;
+    HttpSinkServer db;
+    KickwatchApp app;
+    final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream originalErr;
+
+    @BeforeEach
+    void servers() throws Exception {
+        originalErr = System.err;
+        System.setErr(new PrintStream(new TeeStream(originalErr, captured), true, StandardCharsets.UTF_8));
+        kick = new PusherServer("testkey");
+        kick.start(0);
+        discord = new HttpSinkServer();
+        db = new HttpSinkServer();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        kick.close();
+        discord.close();
+        db.close();
+        System.setErr(originalErr);
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(out.contains(DISCORD_TOKEN), "the webhook token was printed");
+        assertFalse(out.contains(DB_KEY), "the DB key was printed");
+    }
+
+    void start(Map<String, String> extra) throws Exception {
+        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
+        p.put("discord.webhook.url", discord.url("/api/webhooks/42/" + DISCORD_TOKEN));
+        p.put("db.url", db.url("/rest/v1/kick_events"));
+        p.put("db.api-key", DB_KEY);
+        p.put("discord.chat", "all");
+        p.putAll(extra);
+        app = KickwatchApp.start(p);
+        await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+    }
+
+    void publishChats(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                    "{\"id\":\"c-" + i + "\",\"content\":\"hello " + i + "\",\"type\":\"message\",\"sender\":{\"id\":5,\"username\":\"u\"}}");
+        }
+    }
+
+    List<String> journal(String name) throws Exception {
+        Path f = data.resolve("journal").resolve(name);
+        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    }
+
+    @Test
+    void should_open_the_db_breaker_and_journal_every_row_while_the_db_fails() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(503, "{\"message\":\"down\"}"));
+        discord.behave(r -> HttpSinkServer.Response.of(204));
+        start(Map.of("db.cb.failures", "3", "db.cb.open-seconds", "60"));
+        publishChats(0, 10);
+        await().atMost(20, SECONDS).until(() -> journal("db.jsonl").size() == 10);
+        assertEquals(3, db.requests().size(), "after 3 failures the breaker is open and the DB is left alone");
+        Set<String> ids = new HashSet<>();
+        for (String line : journal("db.jsonl")) {
+            ids.add(JSON.readTree(line).get("id").asText());
+        }
+        assertEquals(10, ids.size());
+        await().atMost(10, SECONDS).until(() -> discord.requests().size() == 10); // Discord is unaffected
+    }
+
+    @Test
+    void should_journal_a_message_discord_refuses_with_400_and_go_on() throws Exception {
+        discord.behave(r -> r.body().contains("hello 1")
+                ? HttpSinkServer.Response.of(400, "{\"code\":50035,\"message\":\"Invalid Form Body\"}")
+                : HttpSinkServer.Response.of(204));
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        start(Map.of());
+        publishChats(0, 3);
+        await().atMost(10, SECONDS).until(() -> discord.requests().size() == 3 && db.requests().size() == 3);
+        await().atMost(5, SECONDS).until(() -> journal("discord.jsonl").size() == 1);
+        assertTrue(journal("discord.jsonl").get(0).contains("hello 1"));
+        assertTrue(journal("discord.jsonl").get(0).contains("allowed_mentions"));
+    }
+
+    @Test
+    void should_count_and_journal_what_a_full_queue_refuses_without_breaking_ingest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        db.behave(r -> {
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HttpSinkServer.Response.of(201);
+        });
+        discord.behave(r -> HttpSinkServer.Response.of(204));
+        start(Map.of("kickwatch.queue.size", "5", "discord.chat", "off"));
+        publishChats(0, 50);
+        kick.pingAll();
+        await().atMost(10, SECONDS).until(() -> kick.clientPongs() >= 1); // all 50 frames were taken in
+        int overflowed = journal("db.jsonl").size();
+        assertTrue(overflowed >= 40, "refused by the full queue and journaled: " + overflowed);
+        assertEquals(overflowed, app.context().getRegistry().lookupByNameAndType("queueOverflow", QueueOverflow.class).getDropped());
+        release.countDown();
+        await().atMost(20, SECONDS).until(() -> db.requests().size() + overflowed == 50);
+        assertTrue(app.kickState().isConnected(), "ingest kept going");
+        publishChats(100, 1);
+        await().atMost(10, SECONDS).until(() -> db.requests().stream().anyMatch(r -> r.body().contains("c-100")));
+    }
+
+    /** Writes to two streams: the real stderr and the capture. */
+    static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws java.io.IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}
