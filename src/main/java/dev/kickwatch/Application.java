@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.main.Main;
 
@@ -21,6 +24,18 @@ public final class Application {
         String[] camelArgs = camelArgs(args);
         Main main = new Main(Application.class);
         configure(main, camelArgs);
+        // After SIGTERM the JVM would exit with 143 as soon as its hooks finish. This hook waits until Camel Main has
+        // finished its graceful shutdown and then ends the process with Main's own exit code: 0 for a clean stop.
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            halt(exitCode.get());
+        }, "kickwatch-exit"));
         int code;
         try {
             code = main.run(camelArgs);
@@ -28,11 +43,15 @@ public final class Application {
             System.err.println("kickwatch failed to start: " + rootMessage(e));
             code = 1;
         }
-        // halt, not exit: after SIGTERM the JVM is already shutting down and System.exit would block; Camel has
-        // finished its graceful shutdown when run() returns, so 0 here means "stopped cleanly", also after SIGTERM
+        exitCode.set(code == Integer.MIN_VALUE ? 0 : code);
+        finished.countDown();
+        halt(exitCode.get());
+    }
+
+    private static void halt(int code) {
         System.out.flush();
         System.err.flush();
-        Runtime.getRuntime().halt(code == Integer.MIN_VALUE ? 0 : code);
+        Runtime.getRuntime().halt(code);
     }
 
     /** The deepest message of a failure, on one line. */
