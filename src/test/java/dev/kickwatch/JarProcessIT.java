@@ -88,6 +88,69 @@ class JarProcessIT {
     }
 
     @Test
+    void should_journal_what_a_slow_db_did_not_take_at_sigterm_and_replay_it_on_restart() throws Exception {
+        java.util.Map<String, JsonNode> table = new java.util.concurrent.ConcurrentHashMap<>();
+        try (PusherServer kick = new PusherServer("jarkey"); HttpSinkServer db = new HttpSinkServer()) {
+            kick.start(0);
+            java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean(true);
+            db.behave(r -> {
+                if (slow.get()) {
+                    try {
+                        Thread.sleep(4000); // a slow database: this is the peer's behaviour, not test synchronisation
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                try {
+                    for (JsonNode row : JSON.readTree(r.body())) {
+                        table.putIfAbsent(row.get("id").asText(), row);
+                    }
+                } catch (Exception e) {
+                    return HttpSinkServer.Response.of(400);
+                }
+                return HttpSinkServer.Response.of(201);
+            });
+            Map<String, String> env = Map.of(
+                    "KICK_PUSHER_URL", kick.url(),
+                    "KICK_CHANNELS", "jarchan:1000:2000",
+                    "DB_URL", db.url("/rest/v1/kick_events"),
+                    "DB_BATCH_SIZE", "5",
+                    "CAMEL_MAIN_SHUTDOWN_TIMEOUT", "2",
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString());
+            int events = 40;
+            try (JarProcess app = JarProcess.start(tmp.resolve("slow.log"), env)) {
+                await().atMost(60, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+                for (int i = 0; i < events; i++) {
+                    kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                            "{\"id\":\"s-" + i + "\",\"content\":\"x\",\"type\":\"message\",\"sender\":{\"id\":7,\"username\":\"u\"}}");
+                }
+                kick.pingAll();
+                await().atMost(10, SECONDS).until(() -> kick.clientPongs() >= 1 && db.requests().size() >= 1);
+                app.sigterm();
+                assertEquals(0, app.waitForExit(60), app.output());
+            }
+            Path journal = tmp.resolve("data/journal/db.jsonl");
+            String firstRun = Files.readString(tmp.resolve("slow.log"));
+            Set<String> kept = new HashSet<>(table.keySet());
+            if (Files.exists(journal)) {
+                for (String line : Files.readAllLines(journal)) {
+                    kept.add(JSON.readTree(line).get("id").asText());
+                }
+            }
+            assertEquals(events, kept.size(), "every event is in the DB or in the journal:\n" + firstRun);
+            assertTrue(Files.exists(journal) && !Files.readAllLines(journal).isEmpty(), "the slow DB left rows in the journal");
+
+            slow.set(false);
+            try (JarProcess again = JarProcess.start(tmp.resolve("restart.log"), env)) {
+                await().atMost(60, SECONDS).until(() -> table.size() == events);
+                await().atMost(20, SECONDS).until(() -> !Files.exists(journal));
+                again.sigterm();
+                assertEquals(0, again.waitForExit(60), again.output());
+            }
+        }
+    }
+
+    @Test
     void should_exit_non_zero_with_one_clear_line_on_a_bad_channel_list() throws Exception {
         try (JarProcess app = JarProcess.start(tmp.resolve("bad.log"), Map.of("KICK_CHANNELS", "not-a-channel",
                 "KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICKWATCH_DATA_DIR", tmp.toString()))) {

@@ -90,38 +90,66 @@ class SinkFailureTest {
         return Files.exists(f) ? Files.readAllLines(f) : List.of();
     }
 
+    Set<String> storedIds() throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (HttpSinkServer.Request r : db.requests()) {
+            if (r.body().startsWith("[")) {
+                for (var row : JSON.readTree(r.body())) {
+                    ids.add(row.get("id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
     @Test
     void should_open_the_db_breaker_and_journal_every_row_while_the_db_fails() throws Exception {
         db.behave(r -> HttpSinkServer.Response.of(503, "{\"message\":\"down\"}"));
         discord.behave(r -> HttpSinkServer.Response.of(204));
         start(Map.of("db.cb.failures", "3", "db.cb.open-seconds", "60"));
-        publishChats(0, 10);
-        await().atMost(20, SECONDS).until(() -> journal("db.jsonl").size() == 10);
+        for (int i = 0; i < 10; i++) {
+            publishChats(i, 1);
+            int n = i + 1;
+            await().atMost(10, SECONDS).until(() -> journal("db.jsonl").size() == n); // one failed batch at a time
+        }
         assertEquals(3, db.requests().size(), "after 3 failures the breaker is open and the DB is left alone");
         Set<String> ids = new HashSet<>();
         for (String line : journal("db.jsonl")) {
             ids.add(JSON.readTree(line).get("id").asText());
         }
         assertEquals(10, ids.size());
-        await().atMost(10, SECONDS).until(() -> discord.requests().size() == 10); // Discord is unaffected
+        await().atMost(20, SECONDS).until(() -> discordEmbeds() == 10); // Discord is unaffected
+    }
+
+    int discordEmbeds() throws Exception {
+        int n = 0;
+        for (HttpSinkServer.Request r : discord.requests()) {
+            n += JSON.readTree(r.body()).get("embeds").size();
+        }
+        return n;
     }
 
     @Test
-    void should_journal_a_message_discord_refuses_with_400_and_go_on() throws Exception {
+    void should_keep_a_message_discord_refuses_with_400_and_go_on() throws Exception {
         discord.behave(r -> r.body().contains("hello 1")
                 ? HttpSinkServer.Response.of(400, "{\"code\":50035,\"message\":\"Invalid Form Body\"}")
                 : HttpSinkServer.Response.of(204));
         db.behave(r -> HttpSinkServer.Response.of(201));
         start(Map.of());
-        publishChats(0, 3);
-        await().atMost(10, SECONDS).until(() -> discord.requests().size() == 3 && db.requests().size() == 3);
-        await().atMost(5, SECONDS).until(() -> journal("discord.jsonl").size() == 1);
-        assertTrue(journal("discord.jsonl").get(0).contains("hello 1"));
-        assertTrue(journal("discord.jsonl").get(0).contains("allowed_mentions"));
+        for (int i = 0; i < 3; i++) {
+            publishChats(i, 1);
+            int n = i + 1;
+            await().atMost(10, SECONDS).until(() -> discord.requests().size() == n);
+        }
+        await().atMost(5, SECONDS).until(() -> journal("discord-rejected.jsonl").size() == 1);
+        assertTrue(journal("discord-rejected.jsonl").get(0).contains("hello 1"));
+        assertTrue(journal("discord-rejected.jsonl").get(0).contains("allowed_mentions"));
+        assertEquals(List.of(), journal("discord.jsonl"), "a 400 is not retried");
+        await().atMost(10, SECONDS).until(() -> storedIds().size() == 3);
     }
 
     @Test
-    void should_count_and_journal_what_a_full_queue_refuses_without_breaking_ingest() throws Exception {
+    void should_journal_what_a_full_queue_refuses_then_replay_it_without_breaking_ingest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         db.behave(r -> {
             try {
@@ -132,18 +160,20 @@ class SinkFailureTest {
             return HttpSinkServer.Response.of(201);
         });
         discord.behave(r -> HttpSinkServer.Response.of(204));
-        start(Map.of("kickwatch.queue.size", "5", "discord.chat", "off"));
+        start(Map.of("kickwatch.queue.size", "5", "db.queue-size", "5", "discord.chat", "off",
+                "kickwatch.journal.replay-interval", "500"));
         publishChats(0, 50);
         kick.pingAll();
         await().atMost(10, SECONDS).until(() -> kick.clientPongs() >= 1); // all 50 frames were taken in
         int overflowed = journal("db.jsonl").size();
-        assertTrue(overflowed >= 40, "refused by the full queue and journaled: " + overflowed);
+        assertTrue(overflowed >= 30, "refused by a full queue and journaled: " + overflowed);
         assertEquals(overflowed, app.context().getRegistry().lookupByNameAndType("queueOverflow", QueueOverflow.class).getDropped());
-        release.countDown();
-        await().atMost(20, SECONDS).until(() -> db.requests().size() + overflowed == 50);
         assertTrue(app.kickState().isConnected(), "ingest kept going");
+        release.countDown();
+        await().atMost(30, SECONDS).until(() -> storedIds().size() == 50); // the journal was replayed
+        await().atMost(5, SECONDS).until(() -> journal("db.jsonl").isEmpty());
         publishChats(100, 1);
-        await().atMost(10, SECONDS).until(() -> db.requests().stream().anyMatch(r -> r.body().contains("c-100")));
+        await().atMost(10, SECONDS).until(() -> storedIds().contains("c-100"));
     }
 
     /** Writes to two streams: the real stderr and the capture. */

@@ -1,6 +1,10 @@
 package dev.kickwatch.sink;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -11,6 +15,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.event.Times;
+import org.apache.camel.Exchange;
 
 /**
  * Decides which events reach Discord and renders each as one embed within Discord's limits, always with
@@ -22,6 +28,8 @@ public class DiscordRenderer {
     static final int DESCRIPTION_MAX = 4096;
     static final int FIELD_VALUE_MAX = 1024;
     static final int NAME_MAX = 256;
+    static final int MAX_EMBEDS = 10;
+    static final int TOTAL_MAX = 6000;
     private static final Pattern EMOTE = Pattern.compile("\\[emote:(\\d+):([^\\]\\s]{1,64})\\]");
     private static final Pattern MARKDOWN = Pattern.compile("([\\\\*_~`|>\\[\\]()#:<-])");
 
@@ -66,16 +74,67 @@ public class DiscordRenderer {
 
     /** The execute-webhook JSON body for one event. */
     public String render(KickEvent e) {
+        return renderBatch(List.of(e));
+    }
+
+    /**
+     * The event in hand plus the events already waiting behind it in the seda queue, as many as fit in one Discord
+     * message (10 embeds, 6,000 characters), in order. Only the queue's single consumer calls it.
+     */
+    public List<KickEvent> batch(Exchange exchange) {
+        List<KickEvent> out = new ArrayList<>();
+        KickEvent first = exchange.getMessage().getBody(KickEvent.class);
+        out.add(first);
+        int chars = embedChars(embed(first));
+        BlockingQueue<Exchange> queue = Batcher.queueOf(exchange);
+        while (queue != null && out.size() < MAX_EMBEDS) {
+            Exchange next = queue.peek();
+            if (next == null) {
+                break;
+            }
+            KickEvent e = next.getMessage().getBody(KickEvent.class);
+            int c = embedChars(embed(e));
+            if (chars + c > TOTAL_MAX) {
+                break;
+            }
+            queue.poll();
+            out.add(e);
+            chars += c;
+        }
+        return out;
+    }
+
+    /** One webhook body with one embed per event; a live alert in the batch carries the configured role mention. */
+    public String renderBatch(List<KickEvent> events) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode mentions = body.putObject("allowed_mentions");
         mentions.putArray("parse");
-        boolean live = isLive(e);
+        boolean live = events.stream().anyMatch(DiscordRenderer::isLive);
         if (live && !liveRoleId.isBlank()) {
             body.put("content", "<@&" + liveRoleId + ">");
             mentions.putArray("roles").add(liveRoleId);
         }
         ArrayNode embeds = body.putArray("embeds");
-        ObjectNode embed = embeds.addObject();
+        for (KickEvent e : events) {
+            embeds.add(embed(e));
+        }
+        return body.toString();
+    }
+
+    /** The oldest event time of a batch, epoch milliseconds, for the journal's age check. */
+    public long oldest(List<KickEvent> events) {
+        long t = Long.MAX_VALUE;
+        for (KickEvent e : events) {
+            Instant i = e.getCreatedAt() == null ? null : Times.parse(e.getCreatedAt());
+            if (i != null) {
+                t = Math.min(t, i.toEpochMilli());
+            }
+        }
+        return t == Long.MAX_VALUE ? System.currentTimeMillis() : t;
+    }
+
+    ObjectNode embed(KickEvent e) {
+        ObjectNode embed = JsonNodeFactory.instance.objectNode();
         embed.put("title", cut(title(e), TITLE_MAX));
         String description = description(e);
         if (description != null && !description.isBlank()) {
@@ -97,7 +156,22 @@ public class DiscordRenderer {
             embed.remove("fields");
         }
         embed.putObject("footer").put("text", "kick.com/" + e.getChannel() + " · " + e.getType());
-        return body.toString();
+        return embed;
+    }
+
+    /** The characters Discord counts toward the 6,000 limit of a message. */
+    static int embedChars(ObjectNode embed) {
+        int n = embed.path("title").asText("").length() + embed.path("description").asText("").length()
+                + embed.path("footer").path("text").asText("").length() + embed.path("author").path("name").asText("").length();
+        for (JsonNode f : embed.path("fields")) {
+            n += f.path("name").asText("").length() + f.path("value").asText("").length();
+        }
+        return n;
+    }
+
+    /** The journal line for one event that could not even be queued. */
+    public String journalLineOf(KickEvent event) {
+        return Journal.envelope(render(event), oldest(List.of(event)));
     }
 
     /** One readable line for the console sink (no webhook configured); the text is shown as Kick sent it. */

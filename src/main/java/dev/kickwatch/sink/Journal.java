@@ -1,0 +1,257 @@
+package dev.kickwatch.sink;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.LogLimiter;
+import dev.kickwatch.event.KickEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-sink journals under {@code <data-dir>/journal/}: JSON lines that a sink could not take, appended and flushed one
+ * batch per call, bounded in size, read back in order for replay and removed once delivered. Thread-safe.
+ */
+public class Journal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Path dir = Path.of("data", "journal");
+    private long maxBytes = 256L * 1024 * 1024;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
+    private final LogLimiter fullLog = new LogLimiter(60_000);
+
+    /** Appends lines as one batch; returns how many were written (the rest did not fit under the size bound). */
+    public int append(String sink, List<String> lines) {
+        if (lines == null || lines.isEmpty()) {
+            return 0;
+        }
+        synchronized (lock(sink)) {
+            Path file = file(sink);
+            try {
+                Files.createDirectories(dir);
+                long size = Files.exists(file) ? Files.size(file) : 0;
+                StringBuilder batch = new StringBuilder();
+                int n = 0;
+                for (String line : lines) {
+                    String flat = line.replace("\n", " ").replace("\r", " ");
+                    long bytes = flat.getBytes(StandardCharsets.UTF_8).length + 1L;
+                    if (size + bytes > maxBytes) {
+                        break;
+                    }
+                    size += bytes;
+                    batch.append(flat).append('\n');
+                    n++;
+                }
+                if (n > 0) {
+                    Files.writeString(file, batch, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                            StandardOpenOption.WRITE);
+                    counter(written, sink).addAndGet(n);
+                }
+                if (n < lines.size()) {
+                    long lost = counter(dropped, sink).addAndGet(lines.size() - n);
+                    if (fullLog.tryAcquire() >= 0) {
+                        LOG.error("Journal {} is full ({} bytes, kickwatch.journal.max-bytes): {} entries dropped so far", sink, maxBytes, lost);
+                    }
+                }
+                return n;
+            } catch (IOException e) {
+                counter(dropped, sink).addAndGet(lines.size());
+                LOG.error("Journal {} cannot be written: {}", sink, e.getMessage());
+                return 0;
+            }
+        }
+    }
+
+    public int append(String sink, String line) {
+        return append(sink, List.of(line));
+    }
+
+    /** Appends one event as a database row line. */
+    public int appendRow(String sink, KickEvent event) {
+        try {
+            return append(sink, MAPPER.writeValueAsString(event));
+        } catch (Exception e) {
+            throw new IllegalStateException("row of " + event + " cannot be written as JSON", e);
+        }
+    }
+
+    /** Appends one message body (JSON) with the time of its oldest event, for the replay's age check. */
+    public int appendMessage(String sink, String body, long oldestMs) {
+        return append(sink, envelope(body, oldestMs));
+    }
+
+    /** {@code {"t": oldestMs, "body": <body>}}. */
+    public static String envelope(String body, long oldestMs) {
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        line.put("t", oldestMs);
+        try {
+            line.set("body", MAPPER.readTree(body));
+        } catch (Exception e) {
+            line.put("body", body);
+        }
+        return line.toString();
+    }
+
+    /**
+     * Marks lines as in flight to a sink until {@link #release(String)}: if the process is stopped while they are
+     * still out (a slow sink outlived the shutdown timeout), {@link #journalHeld()} writes them to the journal.
+     */
+    public void hold(String sink, List<String> lines, String token) {
+        held.put(token, new Held(sink, List.copyOf(lines)));
+    }
+
+    /** {@link #hold} for one message body and the time of its oldest event. */
+    public void holdMessage(String sink, String body, long oldestMs, String token) {
+        held.put(token, new Held(sink, List.of(envelope(body, oldestMs))));
+    }
+
+    public void release(String token) {
+        held.remove(token);
+    }
+
+    /** Writes every line still in flight to its journal; returns how many. */
+    public int journalHeld() {
+        int n = 0;
+        for (String token : List.copyOf(held.keySet())) {
+            Held h = held.remove(token);
+            if (h != null) {
+                n += append(h.sink(), h.lines());
+            }
+        }
+        return n;
+    }
+
+    private record Held(String sink, List<String> lines) {
+    }
+
+    /** The oldest {@code max} lines, not removed. */
+    public List<String> peek(String sink, int max) {
+        synchronized (lock(sink)) {
+            Path file = file(sink);
+            List<String> out = new ArrayList<>();
+            if (!Files.exists(file)) {
+                return out;
+            }
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while (out.size() < max && (line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        out.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out;
+        }
+    }
+
+    /** Removes the oldest {@code count} lines (after they were delivered). */
+    public void remove(String sink, int count) {
+        if (count <= 0) {
+            return;
+        }
+        synchronized (lock(sink)) {
+            Path file = file(sink);
+            if (!Files.exists(file)) {
+                return;
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                String line;
+                int skipped = 0;
+                while ((line = r.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    if (skipped < count) {
+                        skipped++;
+                        continue;
+                    }
+                    w.write(line);
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (Files.size(file) == 0) {
+                    Files.delete(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public boolean isEmpty(String sink) {
+        synchronized (lock(sink)) {
+            try {
+                Path f = file(sink);
+                return !Files.exists(f) || Files.size(f) == 0;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+    }
+
+    public long sizeBytes(String sink) {
+        try {
+            Path f = file(sink);
+            return Files.exists(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public long getDropped(String sink) {
+        return counter(dropped, sink).get();
+    }
+
+    public long getWritten(String sink) {
+        return counter(written, sink).get();
+    }
+
+    private Path file(String sink) {
+        return dir.resolve(sink + ".jsonl");
+    }
+
+    private Object lock(String sink) {
+        return locks.computeIfAbsent(sink, k -> new Object());
+    }
+
+    private static AtomicLong counter(Map<String, AtomicLong> map, String sink) {
+        return map.computeIfAbsent(sink, k -> new AtomicLong());
+    }
+
+    /** The data directory; journals go to its {@code journal/} folder. */
+    public void setDataDir(String dataDir) {
+        this.dir = Path.of(dataDir).resolve("journal");
+    }
+
+    public void setMaxBytes(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+}
