@@ -1,16 +1,21 @@
 package dev.kickwatch;
 
+import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.sink.QueueDrainer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
-/** Services that live as long as the CamelContext: the queue drainer that runs last at shutdown. */
+/** What lives as long as the CamelContext: the queue drainer that runs last at shutdown, and the metrics. */
 public class KickwatchConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        new ConfigCheck(context.getPropertiesComponent()).run();
         QueueDrainer drainer = new QueueDrainer(context);
         context.addService(drainer, true, true);
         context.addStartupListener(drainer);
+        KickwatchMetrics metrics = new KickwatchMetrics();
+        context.getRegistry().bind("kickwatchMetrics", metrics);
+        context.addStartupListener(metrics);
     }
 }

@@ -47,7 +47,8 @@ public class KickEventNormalizer {
         Instant created = null;
         String naturalId = null;
 
-        switch (event) {
+        // a payload that is not a JSON object (wrong type, garbage) is kept whole as an unknown event
+        switch (p.isObject() ? event : "") {
             case "ChatMessageEvent" -> {
                 e.setType("chat.message.sent");
                 naturalId = text(p, "id");

@@ -265,6 +265,10 @@ public class KickConsumer extends DefaultConsumer {
         }
         lastReceivedAt = System.currentTimeMillis();
         state.onFrame();
+        if (text.length() > endpoint.getMaxFrameSize()) {
+            rejected("frame of " + text.length() + " chars, over the " + endpoint.getMaxFrameSize() + " limit");
+            return;
+        }
         JsonNode root;
         try {
             root = mapper.readTree(text);

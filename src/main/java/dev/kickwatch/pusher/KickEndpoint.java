@@ -31,7 +31,8 @@ public class KickEndpoint extends DefaultEndpoint {
     private long fatalRetryDelay = 300_000;
     private long stableAfter = 30_000;
     private int closingTimeoutSeconds = 2;
-    private int maxMessageSize = 4 * 1024 * 1024;
+    private int maxMessageSize = 16 * 1024 * 1024;
+    private int maxFrameSize = 1024 * 1024;
 
     private final KickConnectionState state = new KickConnectionState();
     private List<KickChannel> parsedChannels;
@@ -201,6 +202,15 @@ public class KickEndpoint extends DefaultEndpoint {
 
     public void setClosingTimeoutSeconds(int closingTimeoutSeconds) {
         this.closingTimeoutSeconds = closingTimeoutSeconds;
+    }
+
+    public int getMaxFrameSize() {
+        return maxFrameSize;
+    }
+
+    /** Frames longer than this many characters are ignored and counted (Kick's largest are a few kB). */
+    public void setMaxFrameSize(int maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
     }
 
     public int getMaxMessageSize() {

@@ -30,6 +30,7 @@ public class DiscordRenderer {
     static final int NAME_MAX = 256;
     static final int MAX_EMBEDS = 10;
     static final int TOTAL_MAX = 6000;
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
     private static final Pattern EMOTE = Pattern.compile("\\[emote:(\\d+):([^\\]\\s]{1,64})\\]");
     private static final Pattern MARKDOWN = Pattern.compile("([\\\\*_~`|>\\[\\]()#:<-])");
 
@@ -177,7 +178,8 @@ public class DiscordRenderer {
     /** One readable line for the console sink (no webhook configured); the text is shown as Kick sent it. */
     public String consoleLine(KickEvent e) {
         String text = description(e) == null ? "" : emotes(e.getContent());
-        return "[kick.com/" + e.getChannel() + "] " + title(e) + (text.isBlank() ? "" : ": " + text);
+        String line = "[kick.com/" + e.getChannel() + "] " + title(e) + (text.isBlank() ? "" : ": " + text);
+        return CONTROL.matcher(line).replaceAll(" "); // one log line per event, whatever the chat text holds
     }
 
     private static boolean isLive(KickEvent e) {

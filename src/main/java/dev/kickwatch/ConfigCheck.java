@@ -1,0 +1,81 @@
+package dev.kickwatch;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Start-up checks of the numbers in application.properties that no single bean sees together. Each failure is one
+ * line naming the property and its environment variable; nothing starts.
+ */
+final class ConfigCheck {
+
+    /** The normalized event types of interface.md. */
+    static final Set<String> TYPES = Set.of("chat.message.sent", "chat.message.deleted", "moderation.banned",
+            "moderation.unbanned", "channel.subscription.new", "channel.subscription.gifts", "channel.followed",
+            "livestream.status.updated", "channel.hosted", "chat.message.pinned", "chat.poll.updated", "chatroom.updated",
+            "chatroom.cleared", "kicks.gifted", "channel.reward.redeemed", "unknown");
+
+    private final PropertiesComponent pc;
+
+    ConfigCheck(PropertiesComponent pc) {
+        this.pc = pc;
+    }
+
+    void run() {
+        for (String sink : new String[] { "discord", "db" }) {
+            long connect = positive(sink + ".http.connect-timeout");
+            long response = positive(sink + ".http.response-timeout");
+            long breaker = positive(sink + ".cb.timeout");
+            positive(sink + ".cb.failures");
+            positive(sink + ".cb.open-seconds");
+            positive(sink + ".queue-size");
+            if (response >= breaker || connect >= breaker) {
+                throw new IllegalArgumentException(name(sink + ".http.response-timeout") + " and " + name(sink + ".http.connect-timeout")
+                        + " must be shorter than " + name(sink + ".cb.timeout") + " so that no request outlives its breaker");
+            }
+        }
+        positive("kickwatch.queue.size");
+        positive("discord.rate.requests");
+        positive("discord.rate.period");
+        positive("discord.max-age");
+        long batch = positive("db.batch.size");
+        if (batch > 1000) {
+            throw new IllegalArgumentException(name("db.batch.size") + " must be at most 1000, got " + batch);
+        }
+        String events = pc.resolveProperty("discord.events").orElse("");
+        for (String t : events.split(",")) {
+            String type = t.trim().toLowerCase(Locale.ROOT);
+            if (!type.isEmpty() && !TYPES.contains(type)) {
+                throw new IllegalArgumentException(name("discord.events") + ": unknown event type '" + type + "'; known: "
+                        + String.join(", ", new java.util.TreeSet<>(TYPES)));
+            }
+        }
+        String chat = pc.resolveProperty("discord.chat").orElse("match").trim().toLowerCase(Locale.ROOT);
+        if (!Set.of("all", "off", "match", "").contains(chat)) {
+            throw new IllegalArgumentException(name("discord.chat") + " must be all, off or match, got '" + chat + "'");
+        }
+    }
+
+    private long positive(String key) {
+        String raw = pc.resolveProperty(key).orElse(null);
+        if (raw == null) {
+            return 1; // not configured here: the route's own default applies
+        }
+        long v;
+        try {
+            v = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name(key) + " must be a whole number, got '" + raw.trim() + "'");
+        }
+        if (v <= 0) {
+            throw new IllegalArgumentException(name(key) + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    static String name(String key) {
+        return key + " (" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
+    }
+}

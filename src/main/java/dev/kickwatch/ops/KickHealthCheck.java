@@ -1,0 +1,52 @@
+package dev.kickwatch.ops;
+
+import java.util.Map;
+
+import dev.kickwatch.pusher.KickConnectionState;
+import dev.kickwatch.pusher.KickEndpoint;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of the Kick socket: DOWN while Kick refuses our settings (close 4000-4099), or while the socket has been
+ * down longer than the grace period. A reconnect within the grace period is normal and stays UP.
+ */
+public class KickHealthCheck extends AbstractHealthCheck {
+
+    private long graceMs = 60_000;
+
+    public KickHealthCheck() {
+        super("kickwatch", "kick");
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        KickConnectionState state = getCamelContext().getEndpoints().stream()
+                .filter(e -> e instanceof KickEndpoint).map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
+        if (state == null) {
+            builder.message("no kick: endpoint").down();
+            return;
+        }
+        builder.detail("connected", state.isConnected());
+        builder.detail("subscribed", state.getSubscribed() + "/" + state.getChannels());
+        builder.detail("reconnects", state.getReconnects());
+        builder.detail("last_message_age_ms", state.getLastMessageAgeMs());
+        if (state.getFatalReason() != null) {
+            builder.message(state.getFatalReason()).down();
+        } else if (!state.isConnected() && state.getDisconnectedForMs() > graceMs) {
+            builder.message("disconnected from Kick for " + state.getDisconnectedForMs() / 1000 + " s").down();
+        } else {
+            builder.up();
+        }
+    }
+
+    /** How long the socket may be down before readiness says so (ms). */
+    public void setGraceMs(long graceMs) {
+        this.graceMs = graceMs;
+    }
+}

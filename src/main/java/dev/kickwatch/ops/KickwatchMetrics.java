@@ -1,0 +1,159 @@
+package dev.kickwatch.ops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+import dev.kickwatch.QueueOverflow;
+import dev.kickwatch.event.EventDeduplicator;
+import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.pusher.KickConnectionState;
+import dev.kickwatch.pusher.KickEndpoint;
+import dev.kickwatch.sink.DiscordRateLimiter;
+import dev.kickwatch.sink.HttpTarget;
+import dev.kickwatch.sink.Journal;
+import dev.kickwatch.sink.JournalReplayer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.component.seda.SedaEndpoint;
+
+/**
+ * kickwatch's own Prometheus metrics (names {@code kickwatch_*}), read from the state the beans already keep; bound to
+ * Camel's Micrometer registry once the context has started. README lists each one.
+ */
+public class KickwatchMetrics implements StartupListener {
+
+    private volatile MeterRegistry registry;
+    private final Map<String, Counter> received = new ConcurrentHashMap<>();
+
+    /** Counts one normalized event by type and Kick channel (called by the ingest route). */
+    public void received(Exchange exchange) {
+        MeterRegistry r = registry;
+        KickEvent e = exchange.getMessage().getBody(KickEvent.class);
+        if (r == null || e == null) {
+            return;
+        }
+        String key = e.getType() + '\u0000' + e.getChannel();
+        received.computeIfAbsent(key, k -> Counter.builder("kickwatch_events_received")
+                .description("Kick events received, by normalized type and channel")
+                .tag("type", e.getType()).tag("channel", String.valueOf(e.getChannel())).register(r)).increment();
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        MeterRegistry r = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (r == null) {
+            return; // metrics are switched off
+        }
+        KickConnectionState kick = context.getEndpoints().stream().filter(e -> e instanceof KickEndpoint)
+                .map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
+        if (kick != null) {
+            gauge(r, "kickwatch_kick_connected", "1 while the Kick socket is connected", kick, s -> s.isConnected() ? 1 : 0);
+            gauge(r, "kickwatch_kick_subscribed_channels", "Pusher channels acknowledged on the current socket", kick,
+                    KickConnectionState::getSubscribed);
+            gauge(r, "kickwatch_kick_fatal", "1 while Kick refuses the settings (close 4000-4099)", kick,
+                    s -> s.getFatalReason() == null ? 0 : 1);
+            gauge(r, "kickwatch_kick_last_message_age_seconds", "seconds since the last frame from Kick (-1 before the first)",
+                    kick, s -> s.getLastMessageAgeMs() < 0 ? -1 : s.getLastMessageAgeMs() / 1000.0);
+            gauge(r, "kickwatch_kick_backoff_seconds", "the last reconnect delay chosen", kick, s -> s.getBackoffMs() / 1000.0);
+            counter(r, "kickwatch_kick_reconnects", "reconnects scheduled", kick, KickConnectionState::getReconnects);
+            counter(r, "kickwatch_kick_connections", "connections established", kick, KickConnectionState::getConnects);
+            counter(r, "kickwatch_kick_frames_received", "frames received from Kick", kick, KickConnectionState::getFramesReceived);
+            counter(r, "kickwatch_kick_frames_rejected", "frames ignored: not JSON, binary, no event, unknown channel", kick,
+                    KickConnectionState::getFramesRejected);
+            counter(r, "kickwatch_kick_subscribe_resends", "subscriptions resent for want of an acknowledgement", kick,
+                    KickConnectionState::getSubscribeResends);
+        }
+        EventDeduplicator dedupe = context.getRegistry().lookupByNameAndType("kickDedupe", EventDeduplicator.class);
+        if (dedupe != null) {
+            counter(r, "kickwatch_events_duplicate", "repeats of an action already relayed (dropped)", dedupe,
+                    EventDeduplicator::getDuplicates);
+        }
+        QueueOverflow overflow = context.getRegistry().lookupByNameAndType("queueOverflow", QueueOverflow.class);
+        for (String queue : List.of("events", "discord", "db")) {
+            if (overflow != null) {
+                FunctionCounter.builder("kickwatch_queue_dropped", overflow, o -> o.getDropped(queue))
+                        .description("events a full queue refused (written to a journal)").tag("queue", queue).register(r);
+            }
+            BlockingQueue<Exchange> q = queueOf(context, queue);
+            if (q != null) {
+                Gauge.builder("kickwatch_queue_depth", q, BlockingQueue::size).description("events waiting in the queue")
+                        .tag("queue", queue).register(r);
+            }
+        }
+        for (String[] sink : List.of(new String[] { "discord", "discordTarget", "discord-cb" },
+                new String[] { "db", "dbTarget", "db-cb" })) {
+            HttpTarget t = context.getRegistry().lookupByNameAndType(sink[1], HttpTarget.class);
+            if (t == null) {
+                continue;
+            }
+            FunctionCounter.builder("kickwatch_sink_sent", t, HttpTarget::getSent).description("requests the peer accepted")
+                    .tag("sink", sink[0]).register(r);
+            FunctionCounter.builder("kickwatch_sink_failed", t, HttpTarget::getFailed).description("requests that failed")
+                    .tag("sink", sink[0]).register(r);
+            FunctionCounter.builder("kickwatch_sink_rejected", t, HttpTarget::getRejected)
+                    .description("messages the peer refused for good (4xx)").tag("sink", sink[0]).register(r);
+            Gauge.builder("kickwatch_sink_gone", t, x -> x.isGone() ? 1 : 0)
+                    .description("1 after the peer answered 401/403/404 (Discord)").tag("sink", sink[0]).register(r);
+            String breaker = sink[2];
+            Gauge.builder("kickwatch_sink_breaker_state", context, c -> breakerState(c, breaker))
+                    .description("circuit breaker: 0 closed, 1 half-open, 2 open").tag("sink", sink[0]).register(r);
+        }
+        DiscordRateLimiter limiter = context.getRegistry().lookupByNameAndType("discordLimiter", DiscordRateLimiter.class);
+        if (limiter != null) {
+            counter(r, "kickwatch_discord_rate_limited", "429 answers from Discord (waited out, resent)", limiter,
+                    DiscordRateLimiter::getRateLimited);
+        }
+        Journal journal = context.getRegistry().lookupByNameAndType("journal", Journal.class);
+        if (journal != null) {
+            for (String name : List.of("db", "discord", "db-rejected", "discord-rejected")) {
+                Gauge.builder("kickwatch_journal_bytes", journal, j -> j.sizeBytes(name)).description("journal file size")
+                        .tag("journal", name).register(r);
+                FunctionCounter.builder("kickwatch_journal_written", journal, j -> j.getWritten(name))
+                        .description("lines written to the journal").tag("journal", name).register(r);
+                FunctionCounter.builder("kickwatch_journal_dropped", journal, j -> j.getDropped(name))
+                        .description("lines lost because the journal was full or not writable").tag("journal", name).register(r);
+            }
+        }
+        JournalReplayer replayer = context.getRegistry().lookupByNameAndType("journalReplayer", JournalReplayer.class);
+        if (replayer != null) {
+            counter(r, "kickwatch_journal_replayed", "journaled rows and messages delivered by replay", replayer,
+                    JournalReplayer::getReplayed);
+            counter(r, "kickwatch_journal_too_old", "journaled Discord messages dropped as older than discord.max-age", replayer,
+                    JournalReplayer::getTooOld);
+        }
+        registry = r;
+    }
+
+    private static <T> void gauge(MeterRegistry r, String name, String help, T obj, ToDoubleFunction<T> f) {
+        Gauge.builder(name, obj, f).description(help).register(r);
+    }
+
+    private static <T> void counter(MeterRegistry r, String name, String help, T obj, ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, obj, f).description(help).register(r);
+    }
+
+    private static BlockingQueue<Exchange> queueOf(CamelContext context, String name) {
+        return context.getEndpoints().stream().filter(e -> e instanceof SedaEndpoint s && name.equals(s.getName()))
+                .map(e -> ((SedaEndpoint) e).getQueue()).filter(q -> q != null).findFirst().orElse(null);
+    }
+
+    private static double breakerState(CamelContext context, String id) {
+        Processor p = context.getProcessor(id);
+        String s = p instanceof ResilienceProcessor rp ? rp.getCircuitBreakerState() : "CLOSED";
+        return switch (s) {
+            case "OPEN", "FORCED_OPEN" -> 2;
+            case "HALF_OPEN" -> 1;
+            default -> 0;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kickwatch.ops;
+
+import java.util.Map;
+
+import dev.kickwatch.sink.HttpTarget;
+import org.apache.camel.Processor;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Readiness of one sink: DOWN while its circuit breaker is OPEN, and after its peer answered a "gone" status. */
+public class SinkHealthCheck extends AbstractHealthCheck {
+
+    private HttpTarget target;
+    private String breakerId;
+
+    public SinkHealthCheck(String sink) {
+        super("kickwatch", sink);
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (target == null || target.isEmpty()) {
+            builder.detail("mode", "local").up();
+            return;
+        }
+        Processor p = getCamelContext().getProcessor(breakerId);
+        String state = p instanceof ResilienceProcessor r ? r.getCircuitBreakerState() : "UNKNOWN";
+        builder.detail("breaker", state);
+        builder.detail("sent", target.getSent());
+        builder.detail("failed", target.getFailed());
+        if (target.isGone()) {
+            builder.message(target.getName() + " answered HTTP " + target.getGoneStatus() + ": not used until restart").down();
+        } else if ("OPEN".equals(state)) {
+            builder.message("circuit breaker " + breakerId + " is OPEN").down();
+        } else {
+            builder.up();
+        }
+    }
+
+    public void setTarget(HttpTarget target) {
+        this.target = target;
+    }
+
+    public void setBreakerId(String breakerId) {
+        this.breakerId = breakerId;
+    }
+}
