@@ -1,5 +1,6 @@
 package dev.kickwatch;
 
+import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.sink.QueueDrainer;
 import org.apache.camel.CamelConfiguration;
@@ -17,5 +18,6 @@ public class KickwatchConfiguration implements CamelConfiguration {
         KickwatchMetrics metrics = new KickwatchMetrics();
         context.getRegistry().bind("kickwatchMetrics", metrics);
         context.addStartupListener(metrics);
+        context.addStartupListener(new BreakerTransitions());
     }
 }
