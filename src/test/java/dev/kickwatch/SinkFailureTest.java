@@ -63,8 +63,18 @@ class SinkFailureTest {
         db.close();
         System.setErr(originalErr);
         String out = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("<route"), "the route dump was printed");
         assertFalse(out.contains(DISCORD_TOKEN), "the webhook token was printed");
         assertFalse(out.contains(DB_KEY), "the DB key was printed");
+        Path journals = data.resolve("journal");
+        if (Files.isDirectory(journals)) {
+            try (var files = Files.list(journals)) {
+                for (Path f : files.toList()) {
+                    String text = Files.readString(f);
+                    assertFalse(text.contains(DISCORD_TOKEN) || text.contains(DB_KEY), "secret in journal " + f);
+                }
+            }
+        }
     }
 
     void start(Map<String, String> extra) throws Exception {
@@ -73,6 +83,7 @@ class SinkFailureTest {
         p.put("db.url", db.url("/rest/v1/kick_events"));
         p.put("db.api-key", DB_KEY);
         p.put("discord.chat", "all");
+        p.put("camel.main.dump-routes", "xml"); // the dump must not show secrets either
         p.putAll(extra);
         app = KickwatchApp.start(p);
         await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);

@@ -1,7 +1,6 @@
 package dev.kickwatch.demo;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -320,10 +319,6 @@ public class PusherServer implements AutoCloseable {
             }
         }
         return Set.of();
-    }
-
-    public Map<String, Object> stats() {
-        return Map.of("open", openConnections(), "total", totalConnections(), "maxOpen", maxOpenConnections());
     }
 
     // settings -------------------------------------------------------------------------------------------------------

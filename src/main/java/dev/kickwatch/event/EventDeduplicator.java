@@ -46,8 +46,4 @@ public class EventDeduplicator {
     public synchronized long getDuplicates() {
         return duplicates;
     }
-
-    public synchronized int size() {
-        return seen.size();
-    }
 }

@@ -1,0 +1,44 @@
+package dev.kickwatch;
+
+import java.util.Map;
+
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.KickwatchApp;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A wrong setting stops start-up with one line that names the property and its environment variable. */
+class ConfigCheckTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "kick.channels        | slug-without-ids                 | kick.channels (KICK_CHANNELS)",
+            "kick.channels        | ' '                              | kick.channels (KICK_CHANNELS)",
+            "kick.pusher.url      | http://not-a-websocket           | kick.pusher.url (KICK_PUSHER_URL)",
+            "discord.webhook.url  | ftp://SECRET-in-a-bad-url        | discord.webhook.url (DISCORD_WEBHOOK_URL)",
+            "db.url               | not a url SECRET                 | db.url (DB_URL)",
+            "discord.events       | chat.mesage.sent                 | discord.events (DISCORD_EVENTS)",
+            "discord.chat         | sometimes                        | discord.chat (DISCORD_CHAT)",
+            "kick.pusher.pong-timeout | -5                           | kick.pusher.pong-timeout (KICK_PUSHER_PONG_TIMEOUT)",
+            "db.http.response-timeout | 20000                        | db.http.response-timeout (DB_HTTP_RESPONSE_TIMEOUT)",
+            "kick.pusher.reconnect-initial-delay | 90000              | kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY)",
+            "db.batch.size        | 0                                | db.batch.size (DB_BATCH_SIZE)",
+            "discord.queue-size   | many                             | discord.queue-size (DISCORD_QUEUE_SIZE)",
+    })
+    void should_refuse_to_start_with_one_line_naming_the_setting(String key, String value, String named) throws Exception {
+        try (PusherServer kick = new PusherServer("k")) {
+            kick.start(0);
+            Map<String, String> p = KickwatchApp.baseProperties(kick.url(), "target/config-check");
+            p.put(key, value);
+            Exception e = assertThrows(Exception.class, () -> KickwatchApp.start(p).close());
+            String line = Application.rootMessage(e);
+            assertTrue(line.contains(named), line);
+            assertFalse(line.contains("\n"), line);
+            assertFalse(line.contains("SECRET"), "the bad value of a secret setting is not repeated: " + line);
+        }
+    }
+}

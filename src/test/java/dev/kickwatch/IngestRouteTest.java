@@ -1,0 +1,68 @@
+package dev.kickwatch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kickwatch.pusher.KickConsumer;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static dev.kickwatch.support.Fixtures.frame;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The YAML routes under Camel Main's own test support, with the socket swapped for {@code direct:kick}: frames are
+ * normalized, repeats dropped, and rows land in the local event store when no db.url is set.
+ */
+@CamelMainTest(mainClass = Application.class,
+               propertyPlaceholderLocations = "file:application.properties",
+               properties = { "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
+                       "kickwatch.data-dir=target/ingest-route-test", "kick.channels=testchan:1000:2000",
+                       "kick.pusher.url=ws://127.0.0.1:9/app/x?protocol=7", "camel.management.enabled=false" },
+               replaceRouteFromWith = { "kick-ingest=direct:kick" })
+class IngestRouteTest {
+
+    @BeanInject
+    CamelContext context;
+
+    @EndpointInject
+    ProducerTemplate template;
+
+    void send(String fixture) {
+        JsonNode f = frame(fixture);
+        template.sendBodyAndHeaders("direct:kick", f.get("data").toString(), Map.of(
+                KickConsumer.PUSHER_CHANNEL, f.get("channel").asText(),
+                KickConsumer.PUSHER_EVENT, f.get("event").asText(),
+                KickConsumer.CHANNEL_SLUG, "testchan",
+                KickConsumer.CHATROOM_ID, 1000L,
+                KickConsumer.CHANNEL_ID, 2000L,
+                KickConsumer.RECEIVED_AT, Instant.now()));
+    }
+
+    @Test
+    void should_store_each_action_once_in_the_local_event_store() throws Exception {
+        Path store = Path.of("target/ingest-route-test/events.jsonl");
+        Files.deleteIfExists(store);
+        NotifyBuilder stored = new NotifyBuilder(context).fromRoute("db-sink").whenDone(2).create();
+        send("subscription");
+        send("channel-subscription"); // the same subscription on channel.2000
+        send("chat-message");
+        assertTrue(stored.matches(10, SECONDS), "two rows stored");
+        List<String> rows = Files.readAllLines(store);
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("channel.subscription.new", JSON.readTree(rows.get(0)).get("type").asText());
+        assertEquals("chat.message.sent", JSON.readTree(rows.get(1)).get("type").asText());
+    }
+}
