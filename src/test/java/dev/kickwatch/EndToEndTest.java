@@ -1,6 +1,5 @@
 package dev.kickwatch;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +8,10 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.HttpSinkServer;
-import dev.kickwatch.support.KickwatchApp;
-import org.junit.jupiter.api.AfterEach;
+import dev.kickwatch.support.RelayTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.kickwatch.support.Fixtures.JSON;
 import static dev.kickwatch.support.Fixtures.json;
@@ -26,39 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Frames from a real Pusher-protocol server in, the exact Discord body and DB rows out of real local HTTP servers. */
-class EndToEndTest {
-
-    static final String DISCORD_TOKEN = "SECRET-discord-token-e2e";
-    static final String DB_KEY = "SECRET-db-key-e2e";
-
-    @TempDir
-    Path data;
-
-    PusherServer kick;
-    HttpSinkServer discord;
-    HttpSinkServer db;
-    KickwatchApp app;
+class EndToEndTest extends RelayTestSupport {
 
     @BeforeEach
     void start() throws Exception {
-        kick = new PusherServer("testkey");
-        kick.start(0);
-        discord = new HttpSinkServer();
-        db = new HttpSinkServer();
         db.behave(r -> HttpSinkServer.Response.of(201));
-        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
-        p.put("discord.webhook.url", discord.url("/api/webhooks/123456/" + DISCORD_TOKEN));
-        p.put("db.url", db.url("/rest/v1/kick_events"));
-        p.put("db.api-key", DB_KEY);
-        app = KickwatchApp.start(p);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-        kick.close();
-        discord.close();
-        db.close();
+        startApp(Map.of());
     }
 
     List<JsonNode> dbRows() throws Exception {
@@ -112,7 +81,7 @@ class EndToEndTest {
 
         // the Discord request: exact body, no headers of ours leaked
         HttpSinkServer.Request d = discord.requests().get(0);
-        assertEquals("/api/webhooks/123456/" + DISCORD_TOKEN, d.path());
+        assertEquals(WEBHOOK_PATH, d.path());
         assertEquals("application/json", d.headers().get("content-type"));
         ObjectNode expectedDiscord = (ObjectNode) json("expected/e2e-discord-subscription.json");
         ((ObjectNode) expectedDiscord.get("embeds").get(0)).put("timestamp", rows.get(1).get("created_at").asText());

@@ -13,13 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.HttpSinkServer;
-import dev.kickwatch.support.KickwatchApp;
-import org.junit.jupiter.api.AfterEach;
+import dev.kickwatch.support.RelayTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.kickwatch.support.Fixtures.JSON;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -29,52 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health (liveness, readiness with reasons), Prometheus metrics, no secrets in either, README covers every property. */
-class OperationsTest {
+class OperationsTest extends RelayTestSupport {
 
-    static final String DISCORD_TOKEN = "SECRET-discord-token-ops";
-    static final String DB_KEY = "SECRET-db-key-ops";
-
-    @TempDir
-    Path data;
-
-    PusherServer kick;
-    HttpSinkServer discord;
-    HttpSinkServer db;
-    KickwatchApp app;
     int port;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
-    void servers() throws Exception {
-        kick = new PusherServer("testkey");
-        kick.start(0);
-        discord = new HttpSinkServer();
-        db = new HttpSinkServer();
+    void freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        kick.close();
-        discord.close();
-        db.close();
-    }
-
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
-        p.put("discord.webhook.url", discord.url("/api/webhooks/9/" + DISCORD_TOKEN));
-        p.put("db.url", db.url("/rest/v1/kick_events"));
-        p.put("db.api-key", DB_KEY);
-        p.put("camel.management.port", Integer.toString(port));
-        p.put("discord.chat", "all");
+        Map<String, String> p = new java.util.HashMap<>(Map.of("camel.management.port", Integer.toString(port), "discord.chat", "all"));
         p.putAll(extra);
-        app = KickwatchApp.start(p);
-        await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+        startApp(p);
     }
 
     HttpResponse<String> get(String path) throws Exception {

@@ -12,13 +12,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.HttpSinkServer;
-import dev.kickwatch.support.KickwatchApp;
+import dev.kickwatch.support.RelayTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.kickwatch.support.Fixtures.JSON;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -28,39 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failing sinks and a full queue: nothing is lost (journals), the breaker opens, no secret is printed. */
-class SinkFailureTest {
+class SinkFailureTest extends RelayTestSupport {
 
-    static final String DISCORD_TOKEN = "SECRET-discord-token-sinkfail";
-    static final String DB_KEY = "SECRET-db-key-sinkfail";
-
-    @TempDir
-    Path data;
-
-    PusherServer kick;
-    HttpSinkServer discord;
-    HttpSinkServer db;
-    KickwatchApp app;
     final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream originalErr;
 
     @BeforeEach
-    void servers() throws Exception {
+    void captureErr() {
         originalErr = System.err;
         System.setErr(new PrintStream(new TeeStream(originalErr, captured), true, StandardCharsets.UTF_8));
-        kick = new PusherServer("testkey");
-        kick.start(0);
-        discord = new HttpSinkServer();
-        db = new HttpSinkServer();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        kick.close();
-        discord.close();
-        db.close();
+    void checkOutput() throws Exception {
+        app.close();
+        app = null;
         System.setErr(originalErr);
         String out = captured.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("<route"), "the route dump was printed");
@@ -78,15 +58,10 @@ class SinkFailureTest {
     }
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
-        p.put("discord.webhook.url", discord.url("/api/webhooks/42/" + DISCORD_TOKEN));
-        p.put("db.url", db.url("/rest/v1/kick_events"));
-        p.put("db.api-key", DB_KEY);
-        p.put("discord.chat", "all");
-        p.put("camel.main.dump-routes", "xml"); // the dump must not show secrets either
+        Map<String, String> p = new java.util.HashMap<>(Map.of("discord.chat", "all",
+                "camel.main.dump-routes", "xml")); // the dump must not show secrets either
         p.putAll(extra);
-        app = KickwatchApp.start(p);
-        await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+        startApp(p);
     }
 
     void publishChats(int from, int count) {

@@ -14,13 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.HttpSinkServer;
-import dev.kickwatch.support.KickwatchApp;
+import dev.kickwatch.support.RelayTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.kickwatch.support.Fixtures.JSON;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -29,25 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sinks against local servers that behave like Discord (rate-limit bucket, 404) and PostgREST (down for 20 s). */
-class SinkResilienceTest {
+class SinkResilienceTest extends RelayTestSupport {
 
-    @TempDir
-    Path data;
-
-    PusherServer kick;
-    HttpSinkServer discord;
-    HttpSinkServer db;
-    KickwatchApp app;
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     /** The fake PostgREST table: id → row, duplicates ignored as with on_conflict=id. */
     final Map<String, JsonNode> table = new ConcurrentHashMap<>();
 
     @BeforeEach
-    void servers() throws Exception {
-        kick = new PusherServer("testkey");
-        kick.start(0);
-        discord = new HttpSinkServer();
-        db = new HttpSinkServer();
+    void fakePostgrest() {
         db.behave(this::postgrest);
     }
 
@@ -66,24 +53,14 @@ class SinkResilienceTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stopPublishing() {
         scheduler.shutdownNow();
-        if (app != null) {
-            app.close();
-        }
-        kick.close();
-        discord.close();
-        db.close();
     }
 
     void start(Map<String, String> extra) throws Exception {
-        Map<String, String> p = KickwatchApp.baseProperties(kick.url(), data.toString());
-        p.put("discord.webhook.url", discord.url("/api/webhooks/7/token-for-tests"));
-        p.put("db.url", db.url("/rest/v1/kick_events"));
-        p.put("discord.chat", "all");
+        Map<String, String> p = new java.util.HashMap<>(Map.of("discord.chat", "all"));
         p.putAll(extra);
-        app = KickwatchApp.start(p);
-        await().atMost(10, SECONDS).until(() -> kick.subscribedChannels().size() == 4);
+        startApp(p);
     }
 
     void publish(int seq) {
