@@ -280,10 +280,6 @@ public class PusherServer implements AutoCloseable {
 
     // observation ----------------------------------------------------------------------------------------------------
 
-    public int openConnections() {
-        return (int) connections.stream().filter(c -> !c.hung).count();
-    }
-
     /** Connections open now, including hung ones. */
     public int connectedSockets() {
         return connections.size();

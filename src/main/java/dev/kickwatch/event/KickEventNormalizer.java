@@ -115,7 +115,7 @@ public class KickEventNormalizer {
                 e.setType("livestream.status.updated");
                 JsonNode ls = p.path("livestream");
                 String lsId = text(ls, "id");
-                naturalId = lsId == null ? null : (live ? "live-" : "offline-") + lsId;
+                naturalId = prefixed(live ? "live-" : "offline-", lsId);
                 e.setContent(live ? text(ls, "session_title") : null);
                 created = live ? Times.parse(ls.get("created_at")) : null;
             }
@@ -127,7 +127,7 @@ public class KickEventNormalizer {
             case "StreamHostedEvent" -> {
                 e.setType("channel.hosted");
                 JsonNode m = p.path("message");
-                naturalId = text(m, "id") == null ? null : "hosted-" + text(m, "id");
+                naturalId = prefixed("hosted-", text(m, "id"));
                 user(e, p.path("user"));
                 e.setContent(text(m, "optionalMessage"));
                 created = Times.parse(m.get("createdAt"));
@@ -135,7 +135,7 @@ public class KickEventNormalizer {
             case "PinnedMessageCreatedEvent" -> {
                 e.setType("chat.message.pinned");
                 JsonNode m = p.path("message");
-                naturalId = text(m, "id") == null ? null : "pinned-" + text(m, "id");
+                naturalId = prefixed("pinned-", text(m, "id"));
                 user(e, m.path("sender"));
                 e.setContent(text(m, "content"));
             }
@@ -146,7 +146,7 @@ public class KickEventNormalizer {
             case "ChatroomUpdatedEvent" -> e.setType("chatroom.updated");
             case "ChatroomClearEvent" -> {
                 e.setType("chatroom.cleared");
-                naturalId = text(p, "id") == null ? null : "cleared-" + text(p, "id");
+                naturalId = prefixed("cleared-", text(p, "id"));
             }
             case "KicksGifted" -> {
                 e.setType("kicks.gifted");
@@ -214,6 +214,11 @@ public class KickEventNormalizer {
         }
         names.sort(null);
         return "gifts|" + slug + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names);
+    }
+
+    /** Kick reuses a message's id for the pin, host or clear that refers to it: a prefix keeps row ids apart. */
+    private static String prefixed(String prefix, String id) {
+        return id == null ? null : prefix + id;
     }
 
     static String text(JsonNode node, String field) {

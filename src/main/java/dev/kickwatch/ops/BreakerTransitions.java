@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.slf4j.Logger;
@@ -18,8 +17,8 @@ public class BreakerTransitions implements StartupListener {
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         for (String id : List.of("discord-cb", "db-cb")) {
-            Processor p = context.getProcessor(id);
-            if (p instanceof ResilienceProcessor r && r.getCircuitBreaker() != null) {
+            ResilienceProcessor r = Breakers.find(context, id);
+            if (r != null && r.getCircuitBreaker() != null) {
                 r.getCircuitBreaker().getEventPublisher().onStateTransition(e -> {
                     CircuitBreaker.State to = e.getStateTransition().getToState();
                     if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {

@@ -26,8 +26,7 @@ public class KickHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        KickConnectionState state = getCamelContext().getEndpoints().stream()
-                .filter(e -> e instanceof KickEndpoint).map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
+        KickConnectionState state = KickEndpoint.stateOf(getCamelContext());
         if (state == null) {
             builder.message("no kick: endpoint").down();
             return;
@@ -36,6 +35,9 @@ public class KickHealthCheck extends AbstractHealthCheck {
         builder.detail("subscribed", state.getSubscribed() + "/" + state.getChannels());
         builder.detail("reconnects", state.getReconnects());
         builder.detail("last_message_age_ms", state.getLastMessageAgeMs());
+        if (state.getLastCloseCode() != null) {
+            builder.detail("last_close_code", state.getLastCloseCode());
+        }
         if (state.getFatalReason() != null) {
             builder.message(state.getFatalReason()).down();
         } else if (!state.isConnected() && state.getDisconnectedForMs() > graceMs) {

@@ -21,9 +21,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
@@ -33,7 +31,8 @@ import org.apache.camel.component.seda.SedaEndpoint;
 public class KickwatchMetrics implements StartupListener {
 
     private volatile MeterRegistry registry;
-    private final Map<String, Counter> received = new ConcurrentHashMap<>();
+    /** type -> channel -> counter: looked up per event without building a key. */
+    private final Map<String, Map<String, Counter>> received = new ConcurrentHashMap<>();
 
     /** Counts one normalized event by type and Kick channel (called by the ingest route). */
     public void received(Exchange exchange) {
@@ -42,10 +41,12 @@ public class KickwatchMetrics implements StartupListener {
         if (r == null || e == null) {
             return;
         }
-        String key = e.getType() + '\u0000' + e.getChannel();
-        received.computeIfAbsent(key, k -> Counter.builder("kickwatch_events_received")
-                .description("Kick events received, by normalized type and channel")
-                .tag("type", e.getType()).tag("channel", String.valueOf(e.getChannel())).register(r)).increment();
+        String channel = String.valueOf(e.getChannel());
+        received.computeIfAbsent(e.getType(), t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(channel, c -> Counter.builder("kickwatch_events_received")
+                        .description("Kick events received, by normalized type and channel")
+                        .tag("type", e.getType()).tag("channel", c).register(r))
+                .increment();
     }
 
     @Override
@@ -54,8 +55,7 @@ public class KickwatchMetrics implements StartupListener {
         if (r == null) {
             return; // metrics are switched off
         }
-        KickConnectionState kick = context.getEndpoints().stream().filter(e -> e instanceof KickEndpoint)
-                .map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
+        KickConnectionState kick = KickEndpoint.stateOf(context);
         if (kick != null) {
             gauge(r, "kickwatch_kick_connected", "1 while the Kick socket is connected", kick, s -> s.isConnected() ? 1 : 0);
             gauge(r, "kickwatch_kick_subscribed_channels", "Pusher channels acknowledged on the current socket", kick,
@@ -148,9 +148,7 @@ public class KickwatchMetrics implements StartupListener {
     }
 
     private static double breakerState(CamelContext context, String id) {
-        Processor p = context.getProcessor(id);
-        String s = p instanceof ResilienceProcessor rp ? rp.getCircuitBreakerState() : "CLOSED";
-        return switch (s) {
+        return switch (Breakers.state(context, id)) {
             case "OPEN", "FORCED_OPEN" -> 2;
             case "HALF_OPEN" -> 1;
             default -> 0;

@@ -3,8 +3,6 @@ package dev.kickwatch.ops;
 import java.util.Map;
 
 import dev.kickwatch.sink.HttpTarget;
-import org.apache.camel.Processor;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -29,8 +27,7 @@ public class SinkHealthCheck extends AbstractHealthCheck {
             builder.detail("mode", "local").up();
             return;
         }
-        Processor p = getCamelContext().getProcessor(breakerId);
-        String state = p instanceof ResilienceProcessor r ? r.getCircuitBreakerState() : "UNKNOWN";
+        String state = Breakers.state(getCamelContext(), breakerId);
         builder.detail("breaker", state);
         builder.detail("sent", target.getSent());
         builder.detail("failed", target.getFailed());

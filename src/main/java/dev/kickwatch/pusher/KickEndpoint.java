@@ -100,6 +100,12 @@ public class KickEndpoint extends DefaultEndpoint {
         return state;
     }
 
+    /** The connection state of the context's {@code kick:} endpoint, or null when it has none. */
+    public static KickConnectionState stateOf(org.apache.camel.CamelContext context) {
+        return context.getEndpoints().stream().filter(e -> e instanceof KickEndpoint)
+                .map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
+    }
+
     Map<String, KickChannel> pusherChannels() {
         return pusherChannels;
     }

@@ -5,12 +5,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kickwatch.ops.Breakers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,6 @@ public class JournalReplayer implements CamelContextAware {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private CamelContext camelContext;
-    private ProducerTemplate template;
     private Journal journal;
     private HttpTarget dbTarget;
     private HttpTarget discordTarget;
@@ -39,22 +37,29 @@ public class JournalReplayer implements CamelContextAware {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong tooOld = new AtomicLong();
 
-    public void replay() {
-        int rows = replayDb();
-        int messages = replayDiscord();
+    public void replay() throws Exception {
+        if (journal.isEmpty("db") && journal.isEmpty("discord")) {
+            return; // the usual case: nothing to do, no template to create
+        }
+        int rows;
+        int messages;
+        try (ProducerTemplate template = camelContext.createProducerTemplate()) {
+            rows = replayDb(template);
+            messages = replayDiscord(template);
+        }
         if (rows > 0 || messages > 0) {
             LOG.info("Journal replayed: {} rows to the db, {} messages to Discord", rows, messages);
         }
     }
 
-    int replayDb() {
+    int replayDb(ProducerTemplate template) {
         int done = 0;
         for (int i = 0; i < maxMessagesPerRun; i++) {
-            if (dbTarget.isEmpty() || isOpen("db-cb") || journal.isEmpty("db")) {
+            if (dbTarget.isEmpty() || Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
                 break;
             }
             List<String> lines = journal.peek("db", dbBatch);
-            Exchange result = template().send("direct:db-deliver", e -> {
+            Exchange result = template.send("direct:db-deliver", e -> {
                 e.setProperty("rowLines", lines);
                 e.setProperty(REPLAY, true);
             });
@@ -68,10 +73,10 @@ public class JournalReplayer implements CamelContextAware {
         return done;
     }
 
-    int replayDiscord() {
+    int replayDiscord(ProducerTemplate template) {
         int done = 0;
         for (int i = 0; i < maxMessagesPerRun; i++) {
-            if (discordTarget.isEmpty() || discordTarget.isGone() || isOpen("discord-cb") || journal.isEmpty("discord")) {
+            if (discordTarget.isEmpty() || discordTarget.isGone() || Breakers.isOpen(camelContext, "discord-cb") || journal.isEmpty("discord")) {
                 break;
             }
             List<String> lines = journal.peek("discord", 1);
@@ -97,7 +102,7 @@ public class JournalReplayer implements CamelContextAware {
             }
             String body = entry.get("body").toString();
             long t = entry.path("t").asLong();
-            Exchange result = template().send("direct:discord-deliver", e -> {
+            Exchange result = template.send("direct:discord-deliver", e -> {
                 e.getMessage().setBody(body);
                 e.setProperty("discordAt", t);
                 e.setProperty(REPLAY, true);
@@ -114,18 +119,6 @@ public class JournalReplayer implements CamelContextAware {
 
     private static boolean failed(Exchange result) {
         return result.getException() != null || Boolean.TRUE.equals(result.getProperty(FAILED, Boolean.class));
-    }
-
-    private boolean isOpen(String breakerId) {
-        Processor p = camelContext.getProcessor(breakerId);
-        return p instanceof ResilienceProcessor r && "OPEN".equals(r.getCircuitBreakerState());
-    }
-
-    private synchronized ProducerTemplate template() {
-        if (template == null) {
-            template = camelContext.createProducerTemplate();
-        }
-        return template;
     }
 
     public long getReplayed() {

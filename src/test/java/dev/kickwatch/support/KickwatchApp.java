@@ -44,8 +44,7 @@ public final class KickwatchApp implements AutoCloseable {
     }
 
     public KickConnectionState kickState() {
-        return context().getEndpoints().stream().filter(e -> e instanceof KickEndpoint).map(e -> ((KickEndpoint) e).getState())
-                .findFirst().orElseThrow();
+        return java.util.Objects.requireNonNull(KickEndpoint.stateOf(context()), "no kick: endpoint");
     }
 
     @Override
