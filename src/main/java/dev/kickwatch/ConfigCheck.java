@@ -44,17 +44,38 @@ final class ConfigCheck {
         if (batch > 1000) {
             throw new IllegalArgumentException(name("db.batch.size") + " must be at most 1000, got " + batch);
         }
-        String events = pc.resolveProperty("discord.events").orElse("");
-        for (String t : events.split(",")) {
-            String type = t.trim().toLowerCase(Locale.ROOT);
-            if (!type.isEmpty() && !TYPES.contains(type)) {
-                throw new IllegalArgumentException(name("discord.events") + ": unknown event type '" + type + "'; known: "
-                        + String.join(", ", new java.util.TreeSet<>(TYPES)));
+        knownTypes("discord.events", pc.resolveProperty("discord.events").orElse(""));
+        String dbEvents = pc.resolveProperty("db.events").orElse("all").trim().toLowerCase(Locale.ROOT);
+        if (!dbEvents.equals("all")) {
+            knownTypes("db.events", dbEvents);
+        }
+        for (String sink : pc.resolveProperty("kickwatch.required-sinks").orElse("").split(",")) {
+            String s = sink.trim().toLowerCase(Locale.ROOT);
+            String urlKey = switch (s) {
+                case "" -> null;
+                case "discord" -> "discord.webhook.url";
+                case "db" -> "db.url";
+                default -> throw new IllegalArgumentException(name("kickwatch.required-sinks")
+                        + ": unknown sink '" + s + "'; known: discord, db");
+            };
+            if (urlKey != null && pc.resolveProperty(urlKey).orElse("").isBlank()) {
+                throw new IllegalArgumentException(name(urlKey) + " is empty, but " + name("kickwatch.required-sinks")
+                        + " requires the " + s + " sink");
             }
         }
         String chat = pc.resolveProperty("discord.chat").orElse("match").trim().toLowerCase(Locale.ROOT);
         if (!Set.of("all", "off", "match", "").contains(chat)) {
             throw new IllegalArgumentException(name("discord.chat") + " must be all, off or match, got '" + chat + "'");
+        }
+    }
+
+    private static void knownTypes(String key, String list) {
+        for (String t : list.split(",")) {
+            String type = t.trim().toLowerCase(Locale.ROOT);
+            if (!type.isEmpty() && !TYPES.contains(type)) {
+                throw new IllegalArgumentException(name(key) + ": unknown event type '" + type + "'; known: "
+                        + String.join(", ", new java.util.TreeSet<>(TYPES)));
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged {@code target/kickwatch.jar} run as a real process from the project directory. */
+/** The packaged {@code target/kickwatch.jar} (or another command) run as a real process from the project directory. */
 public final class JarProcess implements AutoCloseable {
 
     private final Process process;
@@ -28,6 +28,11 @@ public final class JarProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
+        return command(log, env, cmd);
+    }
+
+    /** Any command, with the same clean environment (no inherited KICK_*, DISCORD_*, DB_*, CAMEL_*, KICKWATCH_*). */
+    public static JarProcess command(Path log, Map<String, String> env, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
                 || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));

@@ -14,15 +14,20 @@ public final class KickwatchApp implements AutoCloseable {
 
     private final Main main;
 
-    private KickwatchApp(Map<String, String> properties) {
+    private KickwatchApp(Map<String, String> properties, String profile) {
         main = new Main(Application.class);
-        Application.configure(main, new String[0]);
+        Application.configure(main, profile == null ? new String[0] : new String[] { "--profile", profile });
         properties.forEach(main::addOverrideProperty);
     }
 
     /** Starts the app; properties are key, value, key, value, ... */
     public static KickwatchApp start(Map<String, String> properties) throws Exception {
-        KickwatchApp app = new KickwatchApp(properties);
+        return start(properties, null);
+    }
+
+    /** Starts the app with application-{profile}.properties read first, as {@code --profile} does. */
+    public static KickwatchApp start(Map<String, String> properties, String profile) throws Exception {
+        KickwatchApp app = new KickwatchApp(properties, profile);
         app.main.start();
         return app;
     }

@@ -1,0 +1,23 @@
+package dev.kickwatch.event;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Which normalized event types a sink takes: {@code all}, or a comma list of types (db.events). */
+public class TypeFilter {
+
+    private Set<String> types = Set.of();
+    private boolean all = true;
+
+    public boolean wanted(KickEvent e) {
+        return all || (e.getType() != null && types.contains(e.getType()));
+    }
+
+    public void setTypes(String list) {
+        String v = list == null ? "" : list.trim().toLowerCase(Locale.ROOT);
+        all = v.equals("all");
+        types = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.kickwatch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.HttpSinkServer;
+import dev.kickwatch.support.JarProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static dev.kickwatch.support.Fixtures.publish;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The routes, properties and Java code of the project run by the Camel CLI ({@code camel run}, here cli/camel: the
+ * same commands from camel-jbang-core 4.17.0 without JBang), exactly as README tells users, against local peers:
+ * one Kick event goes end to end into the DB and Discord.
+ */
+class CamelCliIT {
+
+    private static final String DISCORD_TOKEN = "SECRET-cli-discord-token";
+    private static final String DB_KEY = "SECRET-cli-db-key";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void should_relay_one_event_end_to_end_under_camel_run() throws Exception {
+        String version = System.getProperty("project.version");
+        Path thinJar = Path.of("target", "kickwatch-" + version + ".jar");
+        assertTrue(Files.isRegularFile(thinJar), "run mvn package first: " + thinJar);
+
+        // the build installed this jar into the local repository before the integration tests (pom.xml), as
+        // mvn install does for users
+        try (PusherServer kick = new PusherServer("clikey");
+             HttpSinkServer discord = new HttpSinkServer();
+             HttpSinkServer db = new HttpSinkServer()) {
+            kick.start(0);
+            db.behave(r -> HttpSinkServer.Response.of(201));
+            List<String> cmd = new ArrayList<>(List.of("bash", "cli/camel", "run"));
+            try (Stream<Path> routes = Files.list(Path.of("routes"))) {
+                routes.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().forEach(p -> cmd.add(p.toString()));
+            }
+            cmd.addAll(List.of("application.properties", "--dep=dev.kickwatch:kickwatch:" + version,
+                    "--max-seconds=240"));
+            Map<String, String> env = Map.of(
+                    "KICK_PUSHER_URL", kick.url(),
+                    "KICK_CHANNELS", "clichan:1000:2000",
+                    "DISCORD_WEBHOOK_URL", discord.url("/api/webhooks/1/" + DISCORD_TOKEN),
+                    "DB_URL", db.url("/rest/v1/kick_events"),
+                    "DB_API_KEY", DB_KEY,
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(),
+                    "CAMEL_MANAGEMENT_PORT", "9878");
+            try (JarProcess cli = JarProcess.command(tmp.resolve("cli.log"), env, cmd)) {
+                // the first run resolves the CLI and the project's dependencies: give it time
+                await().atMost(240, SECONDS).until(() -> kick.subscribedChannels().size() == 4 || !cli.isAlive());
+                assertEquals(4, kick.subscribedChannels().size(), () -> "camel run did not subscribe; output:\n" + cli.output());
+
+                publish(kick, "subscription");
+                await().atMost(30, SECONDS).until(() -> !db.requests().isEmpty() && !discord.requests().isEmpty());
+                String row = JSON.readTree(db.requests().get(0).body()).get(0).path("type").asText();
+                assertEquals("channel.subscription.new", row);
+                assertTrue(discord.requests().get(0).body().contains("subscribed"), discord.requests().get(0).body());
+
+                cli.sigterm();
+                cli.waitForExit(60);
+                String out = cli.output();
+                assertTrue(out.contains("The application is starting with profile: dev"), "camel run's default profile");
+                assertFalse(out.contains(DISCORD_TOKEN) || out.contains(DB_KEY), "no secret in the CLI output");
+            }
+        }
+    }
+}

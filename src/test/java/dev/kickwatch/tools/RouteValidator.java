@@ -1,0 +1,206 @@
+package dev.kickwatch.tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.stream.Stream;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.URISupport;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+
+/**
+ * Build-time check of the YAML routes: every file is parsed by Camel's YAML DSL (a misspelled EIP or EIP option
+ * fails here) and every static endpoint ({@code uri} + {@code parameters}) is created with the placeholders of
+ * application.properties (an unknown endpoint option fails here). Each problem is one line: {@code file:line: what}.
+ * Run by Maven before the tests ({@code mvn verify}); by hand: {@code RouteValidator routes application.properties}.
+ */
+public final class RouteValidator {
+
+    private RouteValidator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Path dir = Path.of(args.length > 0 ? args[0] : "routes");
+        Path props = Path.of(args.length > 1 ? args[1] : "application.properties");
+        List<String> problems = validate(dir, props);
+        problems.forEach(p -> System.err.println("[ERROR] " + p));
+        if (!problems.isEmpty()) {
+            // an exception, not System.exit: Maven runs this inside its own JVM (exec:java)
+            throw new IllegalStateException(problems.size() + " problem(s) in the YAML routes under " + dir
+                    + " (listed above)");
+        }
+        System.out.println("[INFO] YAML routes valid: " + count(dir) + " files under " + dir);
+    }
+
+    private static long count(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(RouteValidator::isRouteFile).count();
+        }
+    }
+
+    private static boolean isRouteFile(Path p) {
+        return p.getFileName().toString().endsWith(".camel.yaml");
+    }
+
+    /** All problems of all route files in {@code dir}, one line each, in file order. */
+    public static List<String> validate(Path dir, Path propertiesFile) throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(RouteValidator::isRouteFile).sorted().toList();
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            problems.addAll(validateFile(file, propertiesFile, dir.getFileName() + "/" + file.getFileName()));
+        }
+        return problems;
+    }
+
+    /** The problems of one route file; each context is fresh so files are judged on their own. */
+    public static List<String> validateFile(Path file, Path propertiesFile, String name) throws Exception {
+        List<String> problems = new ArrayList<>();
+        try (CamelContext context = new DefaultCamelContext()) {
+            Properties p = new Properties();
+            if (Files.exists(propertiesFile)) {
+                try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+            }
+            context.getPropertiesComponent().setInitialProperties(p);
+            context.getPropertiesComponent().setIgnoreMissingLocation(true);
+            try {
+                Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
+                PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)
+                        .forEach(b -> {
+                            try {
+                                b.addRoutesToCamelContext(context);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+            } catch (Exception e) {
+                problems.add(located(name, oneLine(e)));
+            }
+            for (EndpointUse use : endpoints(file)) {
+                if (use.uri.contains("${")) {
+                    continue; // dynamic (toD): only known at run time
+                }
+                try {
+                    context.getEndpoint(context.resolvePropertyPlaceholders(use.uri));
+                } catch (Exception e) {
+                    problems.addAll(endpointProblems(name, use, oneLine(e)));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static final java.util.regex.Pattern WHERE =
+            java.util.regex.Pattern.compile("^(.*?) in file:\\S+, line (\\d+), column (\\d+):.*$");
+
+    /** {@code file:line:column: message} from the YAML DSL's "message in file:…, line L, column C: …". */
+    static String located(String file, String message) {
+        java.util.regex.Matcher m = WHERE.matcher(message);
+        return m.matches() ? file + ":" + m.group(2) + ":" + m.group(3) + ": " + m.group(1) : file + ": " + message;
+    }
+
+    /** The deepest useful message of a failure, on one line, without the endpoint's full URI. */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return URISupport.sanitizeUri(msg.replaceAll("\\s+", " ").trim());
+    }
+
+    record EndpointUse(String base, String uri, int line, java.util.Map<String, Integer> parameterLines) {
+    }
+
+    private static final java.util.regex.Pattern UNKNOWN =
+            java.util.regex.Pattern.compile("Unknown parameters=\\[\\{(.*)}]");
+
+    /** One line per unknown option, at the option's own line; any other failure at the uri's line. */
+    static List<String> endpointProblems(String file, EndpointUse use, String message) {
+        java.util.regex.Matcher m = UNKNOWN.matcher(message);
+        if (!m.find()) {
+            return List.of(file + ":" + use.line + ": endpoint " + use.base + ": " + message);
+        }
+        List<String> out = new ArrayList<>();
+        for (String kv : m.group(1).split(", ")) {
+            String option = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
+            int line = use.parameterLines.getOrDefault(option, use.line);
+            out.add(file + ":" + line + ": unknown option '" + option + "' of endpoint " + use.base);
+        }
+        return out;
+    }
+
+    /** Every mapping with a scalar {@code uri} key, with its {@code parameters}, and the line of the uri. */
+    static List<EndpointUse> endpoints(Path file) throws IOException {
+        List<EndpointUse> out = new ArrayList<>();
+        LoadSettings settings = LoadSettings.builder().build();
+        try (InputStream in = Files.newInputStream(file);
+             Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, r)));
+            while (composer.hasNext()) {
+                walk(composer.next(), out);
+            }
+        }
+        return out;
+    }
+
+    private static void walk(Node node, List<EndpointUse> out) {
+        if (node instanceof MappingNode m) {
+            ScalarNode uri = null;
+            MappingNode params = null;
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    if (k.getValue().equals("uri") && t.getValueNode() instanceof ScalarNode v) {
+                        uri = v;
+                    } else if (k.getValue().equals("parameters") && t.getValueNode() instanceof MappingNode pm) {
+                        params = pm;
+                    }
+                }
+                walk(t.getValueNode(), out);
+            }
+            if (uri != null) {
+                StringJoiner q = new StringJoiner("&");
+                java.util.Map<String, Integer> lines = new java.util.HashMap<>();
+                if (params != null) {
+                    for (NodeTuple t : params.getValue()) {
+                        if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+                            q.add(k.getValue() + "=" + v.getValue());
+                            lines.put(k.getValue(), k.getStartMark().map(mk -> mk.getLine() + 1).orElse(0));
+                        }
+                    }
+                }
+                String base = uri.getValue();
+                String full = q.length() == 0 ? base : base + (base.contains("?") ? "&" : "?") + q;
+                int line = uri.getStartMark().map(mk -> mk.getLine() + 1).orElse(0);
+                out.add(new EndpointUse(base, full, line, lines));
+            }
+        } else if (node instanceof SequenceNode s) {
+            s.getValue().forEach(n -> walk(n, out));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kickwatch.tools;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The build-time route check: the shipped routes pass; misspellings fail with file and line. */
+class RouteValidatorTest {
+
+    private static final Path PROPS = Path.of("application.properties");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void should_accept_the_shipped_routes() throws Exception {
+        assertEquals(List.of(), RouteValidator.validate(Path.of("routes"), PROPS));
+    }
+
+    @Test
+    void should_name_file_and_line_of_a_misspelled_eip_option() throws Exception {
+        Path routes = copyWith("event-dispatch.camel.yaml", "- multicast:\n", "- multicast:\n            paralelProcessing: true\n");
+        assertEquals(List.of("routes/event-dispatch.camel.yaml:12:32: Unsupported field: paralelProcessing"),
+                RouteValidator.validate(routes, PROPS));
+    }
+
+    @Test
+    void should_name_file_and_line_of_an_unknown_endpoint_option() throws Exception {
+        Path routes = copyWith("kick-ingest.camel.yaml", "connectTimeout:", "connectTimout:");
+        List<String> problems = RouteValidator.validate(routes, PROPS);
+        assertEquals(List.of("routes/kick-ingest.camel.yaml:12: unknown option 'connectTimout' of endpoint kick:kick"),
+                problems);
+    }
+
+    @Test
+    void should_report_an_unknown_component() throws Exception {
+        Path routes = copyWith("db-sink.camel.yaml", "uri: seda:db", "uri: sedda:db");
+        List<String> problems = RouteValidator.validate(routes, PROPS);
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(true, problems.get(0).startsWith("routes/db-sink.camel.yaml:"), problems.get(0));
+        assertEquals(true, problems.get(0).contains("sedda"), problems.get(0));
+    }
+
+    /** A copy of routes/ in which one file has one replacement. */
+    private Path copyWith(String file, String from, String to) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path p : files.toList()) {
+                String text = Files.readString(p);
+                if (p.getFileName().toString().equals(file)) {
+                    String changed = text.replaceFirst(java.util.regex.Pattern.quote(from),
+                            java.util.regex.Matcher.quoteReplacement(to));
+                    assertEquals(false, changed.equals(text), "the test's replacement must apply");
+                    text = changed;
+                }
+                Files.writeString(dir.resolve(p.getFileName()), text);
+            }
+        }
+        return dir;
+    }
+}
