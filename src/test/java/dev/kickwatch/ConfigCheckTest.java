@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.KickwatchApp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,6 +29,9 @@ class ConfigCheckTest {
             "kick.pusher.reconnect-initial-delay | 90000              | kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY)",
             "db.batch.size        | 0                                | db.batch.size (DB_BATCH_SIZE)",
             "discord.queue-size   | many                             | discord.queue-size (DISCORD_QUEUE_SIZE)",
+            "db.events            | chat.message.sent,gifts          | db.events (DB_EVENTS)",
+            "kickwatch.required-sinks | db,slack                     | kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS)",
+            "kickwatch.required-sinks | discord                      | discord.webhook.url (DISCORD_WEBHOOK_URL) is empty",
     })
     void should_refuse_to_start_with_one_line_naming_the_setting(String key, String value, String named) throws Exception {
         try (PusherServer kick = new PusherServer("k")) {
@@ -39,6 +43,17 @@ class ConfigCheckTest {
             assertTrue(line.contains(named), line);
             assertFalse(line.contains("\n"), line);
             assertFalse(line.contains("SECRET"), "the bad value of a secret setting is not repeated: " + line);
+        }
+    }
+
+    @Test
+    void should_refuse_the_prod_profile_without_sink_urls() throws Exception {
+        try (PusherServer kick = new PusherServer("k")) {
+            kick.start(0);
+            Map<String, String> p = KickwatchApp.baseProperties(kick.url(), "target/config-check");
+            Exception e = assertThrows(Exception.class, () -> KickwatchApp.start(p, "prod").close());
+            String line = Application.rootMessage(e);
+            assertTrue(line.startsWith("discord.webhook.url (DISCORD_WEBHOOK_URL) is empty, but kickwatch.required-sinks"), line);
         }
     }
 }
