@@ -51,6 +51,11 @@ public class HttpTarget {
         return url.isBlank();
     }
 
+    /** A URL is set and the peer has not answered a "gone" status. */
+    public boolean isConfigured() {
+        return !isEmpty() && !isGone();
+    }
+
     /** True after the peer answered a "gone" status: nothing more is sent to it until restart. */
     public boolean isGone() {
         return goneStatus != null;

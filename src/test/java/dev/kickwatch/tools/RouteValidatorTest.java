@@ -23,6 +23,11 @@ class RouteValidatorTest {
     }
 
     @Test
+    void should_accept_the_example_routes() throws Exception {
+        assertEquals(List.of(), RouteValidator.validate(Path.of("examples/second-webhook"), PROPS));
+    }
+
+    @Test
     void should_name_file_and_line_of_a_misspelled_eip_option() throws Exception {
         Path routes = copyWith("event-dispatch.camel.yaml", "- multicast:\n", "- multicast:\n            paralelProcessing: true\n");
         assertEquals(List.of("routes/event-dispatch.camel.yaml:12:32: Unsupported field: paralelProcessing"),
