@@ -73,7 +73,7 @@ class SinkFailureTest extends RelayTestSupport {
 
     List<String> journal(String name) throws Exception {
         Path f = data.resolve("journal").resolve(name);
-        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+        return dev.kickwatch.sink.Journal.pendingLines(f);
     }
 
     Set<String> storedIds() throws Exception {
@@ -160,6 +160,21 @@ class SinkFailureTest extends RelayTestSupport {
         await().atMost(5, SECONDS).until(() -> journal("db.jsonl").isEmpty());
         publishChats(100, 1);
         await().atMost(10, SECONDS).until(() -> storedIds().contains("c-100"));
+    }
+
+    @Test
+    void should_journal_for_each_sink_what_the_full_event_queue_refuses() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        discord.behave(r -> HttpSinkServer.Response.of(204));
+        start(Map.of("kickwatch.queue.size", "5", "discord.chat", "all", "kickwatch.journal.replay-delay", "600000"));
+        app.context().getRouteController().stopRoute("event-dispatch"); // nothing takes from the event queue now
+        publishChats(0, 20);
+        kick.pingAll();
+        await().atMost(10, SECONDS).until(() -> kick.clientPongs() >= 1); // all 20 frames were taken in
+        assertEquals(15, journal("db.jsonl").size(), "5 fill the queue, 15 are refused and journaled for the DB");
+        assertEquals(15, journal("discord.jsonl").size(), "and for Discord, which wants every chat message here");
+        assertTrue(journal("discord.jsonl").get(0).contains("\"embeds\""), journal("discord.jsonl").get(0));
+        assertTrue(app.kickState().isConnected(), "ingest kept going");
     }
 
     /** Writes to two streams: the real stderr and the capture. */

@@ -164,7 +164,7 @@ class SinkResilienceTest extends RelayTestSupport {
 
     List<String> lines(String journal) throws Exception {
         Path f = data.resolve("journal").resolve(journal);
-        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+        return dev.kickwatch.sink.Journal.pendingLines(f);
     }
 
     @Test

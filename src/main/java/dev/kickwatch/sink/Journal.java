@@ -2,7 +2,10 @@ package dev.kickwatch.sink;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,15 +147,15 @@ public class Journal {
     private record Held(String sink, List<String> lines) {
     }
 
-    /** The oldest {@code max} lines, not removed. */
+    /** The oldest {@code max} lines not yet delivered, not removed. */
     public List<String> peek(String sink, int max) {
         synchronized (lock(sink)) {
-            Path file = file(sink);
             List<String> out = new ArrayList<>();
+            Path file = file(sink);
             if (!Files.exists(file)) {
                 return out;
             }
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            try (BufferedReader r = readerAt(file, cursor(sink))) {
                 String line;
                 while (out.size() < max && (line = r.readLine()) != null) {
                     if (!line.isBlank()) {
@@ -166,7 +169,11 @@ public class Journal {
         }
     }
 
-    /** Removes the oldest {@code count} lines (after they were delivered). */
+    /**
+     * Marks the oldest {@code count} lines as delivered. The read position moves past them and is kept in
+     * {@code <sink>.jsonl.pos}; the file is deleted once everything in it was delivered, and rewritten without its
+     * delivered head only when that head is large, so a replay costs time linear in the journal's size.
+     */
     public void remove(String sink, int count) {
         if (count <= 0) {
             return;
@@ -176,51 +183,118 @@ public class Journal {
             if (!Files.exists(file)) {
                 return;
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                 var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                String line;
-                int skipped = 0;
-                while ((line = r.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    if (skipped < count) {
-                        skipped++;
-                        continue;
-                    }
-                    w.write(line);
-                    w.write('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
             try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                if (Files.size(file) == 0) {
+                long pos = cursor(sink);
+                try (BufferedReader r = readerAt(file, pos)) {
+                    String line;
+                    int skipped = 0;
+                    while (skipped < count && (line = r.readLine()) != null) {
+                        pos += line.getBytes(StandardCharsets.UTF_8).length + 1L;
+                        if (!line.isBlank()) {
+                            skipped++;
+                        }
+                    }
+                }
+                long size = Files.size(file);
+                if (pos >= size) {
                     Files.delete(file);
+                    Files.deleteIfExists(posFile(sink));
+                    cursors.put(sink, 0L);
+                } else if (pos >= COMPACT_AFTER && pos >= size / 2) {
+                    compact(sink, file, pos);
+                } else {
+                    cursors.put(sink, pos);
+                    Files.writeString(posFile(sink), Long.toString(pos), StandardCharsets.UTF_8);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** Rewrites the file without its delivered head (under the sink's lock). */
+    private void compact(String sink, Path file, long pos) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            long done = pos;
+            while (done < size) {
+                done += in.transferTo(done, size - done, out);
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(posFile(sink));
+        cursors.put(sink, 0L);
+    }
+
+    /** Bytes of a journal's delivered head that may stay in the file before it is rewritten without them. */
+    static final long COMPACT_AFTER = 4L * 1024 * 1024;
+
+    private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+
+    /** The byte offset of the first line not yet delivered, read from the .pos file after a restart. */
+    private long cursor(String sink) {
+        return cursors.computeIfAbsent(sink, k -> {
+            try {
+                Path pos = posFile(k);
+                if (!Files.exists(pos)) {
+                    return 0L;
+                }
+                long p = Long.parseLong(Files.readString(pos, StandardCharsets.UTF_8).trim());
+                Path file = file(k);
+                return p > 0 && Files.exists(file) && p <= Files.size(file) ? p : 0L;
+            } catch (IOException | NumberFormatException e) {
+                return 0L;
+            }
+        });
+    }
+
+    private static BufferedReader readerAt(Path file, long pos) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        ch.position(pos);
+        return new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** The lines of a journal file not yet delivered (for tests and tools): the file after its .pos offset. */
+    public static List<String> pendingLines(Path journalFile) throws IOException {
+        if (!Files.exists(journalFile)) {
+            return List.of();
+        }
+        long pos = 0;
+        Path posFile = journalFile.resolveSibling(journalFile.getFileName() + ".pos");
+        if (Files.exists(posFile)) {
+            pos = Long.parseLong(Files.readString(posFile, StandardCharsets.UTF_8).trim());
+        }
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = readerAt(journalFile, pos)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
     }
 
     public boolean isEmpty(String sink) {
         synchronized (lock(sink)) {
             try {
                 Path f = file(sink);
-                return !Files.exists(f) || Files.size(f) == 0;
+                return !Files.exists(f) || Files.size(f) <= cursor(sink);
             } catch (IOException e) {
                 return true;
             }
         }
     }
 
+    /** Bytes not yet delivered. */
     public long sizeBytes(String sink) {
         try {
             Path f = file(sink);
-            return Files.exists(f) ? Files.size(f) : 0;
+            return Files.exists(f) ? Math.max(0, Files.size(f) - cursor(sink)) : 0;
         } catch (IOException e) {
             return 0;
         }
@@ -236,6 +310,10 @@ public class Journal {
 
     private Path file(String sink) {
         return dir.resolve(sink + ".jsonl");
+    }
+
+    private Path posFile(String sink) {
+        return dir.resolve(sink + ".jsonl.pos");
     }
 
     private Object lock(String sink) {
