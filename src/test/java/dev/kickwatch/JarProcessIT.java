@@ -164,7 +164,14 @@ class JarProcessIT {
     @Test
     void should_run_the_offline_demo_end_to_end() throws Exception {
         Path data = tmp.resolve("demo");
-        try (JarProcess app = JarProcess.start(tmp.resolve("demo.log"), Map.of("KICKWATCH_DATA_DIR", data.toString()), "--profile", "demo")) {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (JarProcess app = JarProcess.start(tmp.resolve("demo.log"), Map.of("KICKWATCH_DATA_DIR", data.toString(),
+                "CAMEL_MANAGEMENT_PORT", String.valueOf(port)), "--profile", "demo")) {
+            await().atMost(30, SECONDS).until(() -> app.output().contains("HttpServer started"));
+            assertTrue(app.output().contains("HttpServer started on 0.0.0.0:" + port), "CAMEL_MANAGEMENT_PORT is honoured");
             assertEquals(0, app.waitForExit(90), app.output());
             List<String> rows = Files.readAllLines(data.resolve("events.jsonl"));
             assertEquals(14, rows.size(), "16 recorded frames, 2 of them repeats of the same action");

@@ -40,6 +40,9 @@ public class EventDeduplicator {
             duplicates++;
             return false;
         }
+        for (String alias : event.getDedupeAliases()) {
+            seen.putIfAbsent(alias, now);
+        }
         return true;
     }
 

@@ -29,6 +29,7 @@ public class KickEvent {
     private String pusherEvent;
     private String pusherChannel;
     private String dedupeKey;
+    private java.util.List<String> dedupeAliases = java.util.List.of();
 
     @JsonProperty("id")
     public String getId() {
@@ -158,6 +159,19 @@ public class KickEvent {
 
     public void setDedupeKey(String dedupeKey) {
         this.dedupeKey = dedupeKey;
+    }
+
+    /**
+     * More keys this action is known by, remembered but not checked: a later, poorer copy of the same action (a gift
+     * announced only with the giftees' ids) is recognised by one of them.
+     */
+    @JsonIgnore
+    public java.util.List<String> getDedupeAliases() {
+        return dedupeAliases;
+    }
+
+    public void setDedupeAliases(java.util.List<String> dedupeAliases) {
+        this.dedupeAliases = dedupeAliases == null ? java.util.List.of() : dedupeAliases;
     }
 
     @Override

@@ -55,6 +55,12 @@ public class KickEventNormalizer {
                 user(e, p.path("sender"));
                 e.setContent(text(p, "content"));
                 created = Times.parse(p.get("created_at"));
+                String celebration = text(p.path("metadata").path("celebration"), "type");
+                if ("celebration".equals(text(p, "type")) && celebration != null && celebration.startsWith("subscription")) {
+                    // a shared sub anniversary: the same subscription Kick also announces as SubscriptionEvent
+                    e.setType("channel.subscription.new");
+                    e.setDedupeKey(subKey(slug, e.getUsername()));
+                }
             }
             case "ChatMessageSentEvent" -> {
                 e.setType("chat.message.sent");
@@ -63,12 +69,19 @@ public class KickEventNormalizer {
                 user(e, p.path("user"));
                 e.setContent(text(m, "message"));
                 created = Times.parse(m.get("created_at"));
+                if ("gift".equals(text(m, "action"))) {
+                    // the legacy gift announcement: the same gift as GiftedSubscriptionsEvent
+                    e.setType("channel.subscription.gifts");
+                    List<String> giftees = new ArrayList<>();
+                    m.path("giftedUsers").forEach(u -> giftees.add(u.isObject() ? u.path("username").asText("") : u.asText("")));
+                    giftKeys(e, slug, e.getUsername(), giftees);
+                }
             }
             case "MessageDeletedEvent" -> {
                 e.setType("chat.message.deleted");
                 naturalId = text(p, "id");
                 String deleted = text(p.path("message"), "id");
-                e.setContent(deleted);
+                e.setContent(deleted != null ? deleted : naturalId); // some payloads carry only the message's id
             }
             case "UserBannedEvent" -> {
                 e.setType("moderation.banned");
@@ -89,9 +102,10 @@ public class KickEventNormalizer {
                 String name = text(p, "username");
                 JsonNode ids = p.path("user_ids");
                 if (name == null || name.isEmpty()) {
-                    // the gift variant: no gifter name, only the giftees' ids; it repeats a gift event
+                    // the gift variant: no gifter name, only the giftees' ids; it repeats a gift event announced
+                    // with names, which is recognised by its channel and number of giftees
                     e.setType("channel.subscription.gifts");
-                    e.setDedupeKey("giftids|" + slug + "|" + ids);
+                    e.setDedupeKey(giftCountKey(slug, ids.isArray() ? ids.size() : 0));
                 } else {
                     e.setType("channel.subscription.new");
                     e.setUsername(name);
@@ -103,7 +117,9 @@ public class KickEventNormalizer {
                 e.setType("channel.subscription.gifts");
                 e.setUsername(text(p, "gifter_username"));
                 JsonNode giftees = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
-                e.setDedupeKey(giftKey(slug, e.getUsername(), giftees));
+                List<String> names = new ArrayList<>();
+                giftees.forEach(n -> names.add(n.asText("")));
+                giftKeys(e, slug, e.getUsername(), names);
             }
             case "FollowersUpdated" -> {
                 e.setType("channel.followed");
@@ -207,13 +223,17 @@ public class KickEventNormalizer {
         return "sub|" + slug + "|" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
     }
 
-    private static String giftKey(String slug, String gifter, JsonNode giftees) {
+    /** A gift by names: keyed by gifter and giftees; also known by its size, for the ids-only repeat. */
+    private static void giftKeys(KickEvent e, String slug, String gifter, List<String> giftees) {
         List<String> names = new ArrayList<>();
-        if (giftees != null && giftees.isArray()) {
-            giftees.forEach(n -> names.add(n.asText().toLowerCase(Locale.ROOT)));
-        }
+        giftees.forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         names.sort(null);
-        return "gifts|" + slug + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names);
+        e.setDedupeKey("gifts|" + slug + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names));
+        e.setDedupeAliases(List.of(giftCountKey(slug, names.size())));
+    }
+
+    private static String giftCountKey(String slug, int giftees) {
+        return "giftcount|" + slug + "|" + giftees;
     }
 
     /** Kick reuses a message's id for the pin, host or clear that refers to it: a prefix keeps row ids apart. */

@@ -222,16 +222,16 @@ public class DiscordRenderer {
         JsonNode p = e.getPayload();
         switch (e.getType()) {
             case "channel.subscription.new" -> {
-                if (p.hasNonNull("months")) {
-                    field(fields, "Months", p.get("months").asText());
+                JsonNode months = p.hasNonNull("months") ? p.get("months")
+                        : p.path("metadata").path("celebration").path("total_months");
+                if (!months.isMissingNode() && !months.isNull() && !months.isContainerNode()) {
+                    field(fields, "Months", months.asText());
                 }
             }
             case "channel.subscription.gifts" -> {
-                JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
-                if (names.isArray() && !names.isEmpty()) {
-                    StringBuilder sb = new StringBuilder();
-                    names.forEach(n -> sb.append(sb.length() == 0 ? "" : ", ").append(n.asText()));
-                    field(fields, "Recipients", escape(sb.toString()));
+                List<String> names = giftees(p);
+                if (!names.isEmpty()) {
+                    field(fields, "Recipients", escape(String.join(", ", names)));
                 }
             }
             case "moderation.banned" -> {
@@ -260,13 +260,25 @@ public class DiscordRenderer {
         fields.addObject().put("name", name).put("value", cut(value, FIELD_VALUE_MAX)).put("inline", true);
     }
 
+    /** The giftees' names, from whichever shape of gift event Kick sent. */
+    private static List<String> giftees(JsonNode p) {
+        JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames")
+                : p.has("usernames") ? p.get("usernames") : p.path("message").path("giftedUsers");
+        List<String> out = new ArrayList<>();
+        if (names.isArray()) {
+            names.forEach(n -> out.add(n.isObject() ? n.path("username").asText("") : n.asText("")));
+        }
+        out.removeIf(String::isBlank);
+        return out;
+    }
+
     private static int giftCount(JsonNode p) {
-        JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
-        if (names.isArray() && !names.isEmpty()) {
-            return names.size();
+        int names = giftees(p).size();
+        if (names > 0) {
+            return names;
         }
         JsonNode ids = p.path("user_ids");
-        return ids.isArray() ? ids.size() : 1;
+        return ids.isArray() && !ids.isEmpty() ? ids.size() : Math.max(1, p.path("message").path("subscriptions_count").asInt(1));
     }
 
     static int color(KickEvent e) {

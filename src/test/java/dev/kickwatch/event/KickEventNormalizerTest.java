@@ -41,7 +41,8 @@ class KickEventNormalizerTest {
         }
         assertEquals(List.of("livestream.status.updated", "chat.message.sent", "chat.message.sent", "chat.message.sent",
                 "channel.subscription.new", "channel.subscription.new", "channel.subscription.gifts", "channel.subscription.gifts",
-                "chat.message.sent", "kicks.gifted", "chat.message.sent", "chat.message.deleted", "moderation.banned",
+                "channel.subscription.new" /* a celebration: a renewed subscription */, "kicks.gifted", "chat.message.sent",
+                "chat.message.deleted", "moderation.banned",
                 "channel.followed", "channel.hosted", "livestream.status.updated"), types);
     }
 

@@ -1,0 +1,519 @@
+package dev.kickwatch.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.kickwatch.demo.PusherServer;
+
+/**
+ * The benchmark of bench/run: the packaged jar as a real process, a Pusher-protocol load generator and a local
+ * PostgREST-like sink in this process. Reports sustained events/s into the DB sink, latency from frame sent to row
+ * received, HTTP requests per 1,000 events, peak RSS and heap, CPU seconds per 100,000 events, and the time from
+ * start to 1,000 channels subscribed; each load also with batching off (db.batch.size=1).
+ */
+public final class Benchmark {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String CHAT = "App\\\\Events\\\\ChatMessageEvent";
+
+    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "20"));
+
+    final List<String> jvmOptions;
+    final Path work;
+    final StringBuilder report = new StringBuilder();
+
+    Benchmark(List<String> jvmOptions, Path work) {
+        this.jvmOptions = jvmOptions;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String opts = System.getProperty("bench.jvm", "-Xms64m -Xmx256m -XX:+UseSerialGC");
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "10"));
+        String rates = System.getProperty("bench.rates", "5000,10000,20000,30000");
+        Path work = Files.createDirectories(Path.of("target", "bench"));
+        Benchmark b = new Benchmark(Arrays.asList(opts.trim().split("\\s+")), work);
+        b.line("# kickwatch benchmark");
+        b.line("");
+        b.line("- app JVM options: `" + opts + "`; measured window per steady load: " + seconds + " s");
+        b.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version"));
+        b.line("");
+        String loads = System.getProperty("bench.loads", "subscribe,steady,batch-off,burst");
+        if (loads.contains("subscribe")) {
+            b.subscribe(1000);
+        }
+        b.line("");
+        b.line("| load | db.batch.size | offered ev/s | stored ev/s | p50 ms | p99 ms | max ms | requests / 1000 ev | refused (journaled) | CPU s / 100k ev | peak RSS MB | peak heap MB |");
+        b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        if (loads.contains("steady")) {
+            for (String r : rates.split(",")) {
+                b.steady(Integer.parseInt(r.trim()), seconds, 100);
+            }
+        }
+        if (loads.contains("batch-off")) {
+            b.steady(5000, seconds, 1);
+        }
+        if (loads.contains("burst")) {
+            b.burst(50_000, 100);
+            if (loads.contains("batch-off")) {
+                b.burst(50_000, 1);
+            }
+        }
+        Files.writeString(work.resolve("report.md"), b.report);
+        System.out.println("report written to " + work.resolve("report.md"));
+        System.exit(0);
+    }
+
+    void line(String s) {
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    // --- loads --------------------------------------------------------------------------------------------------
+
+    /** Time from process start to all channels subscribed on one connection. */
+    void subscribe(int channels) throws Exception {
+        try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            StringBuilder list = new StringBuilder();
+            for (int i = 0; i < channels; i++) {
+                list.append(i == 0 ? "" : ",").append("chan").append(i).append(':').append(100000 + i);
+            }
+            long t0 = System.nanoTime();
+            try (App app = App.start(this, kick, db, 100, Map.of("KICK_CHANNELS", list.toString()))) {
+                long connected = -1;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (kick.subscribedChannels().size() < channels * 2 && System.nanoTime() < deadline) {
+                    if (connected < 0 && kick.connectedSockets() > 0) {
+                        connected = System.nanoTime();
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                }
+                long done = System.nanoTime();
+                int subscribed = kick.subscribedChannels().size();
+                line(String.format(Locale.ROOT, "- %d Kick channels (%d Pusher channels) on %d connection(s): all subscribed %.2f s"
+                        + " after process start (socket open at %.2f s, so %.2f s for the subscriptions); %d subscribed",
+                        channels, channels * 2, kick.maxOpenConnections(), secs(done - t0), secs(connected - t0),
+                        secs(done - connected), subscribed));
+            }
+        }
+    }
+
+    /** A fixed offered rate over 10 channels: warm-up, then a measured window. */
+    void steady(int rate, double seconds, int batch) throws Exception {
+        try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            try (App app = App.start(this, kick, db, batch, Map.of())) {
+                app.awaitSubscribed(kick, 20);
+                Generator gen = new Generator(kick, 10);
+                gen.paced(Math.min(rate, 5000), WARMUP, db); // warm-up until the JIT settles, not measured
+                awaitDrained(db, gen.sent(), 10);
+                db.reset();
+                long refused0 = app.metric("kickwatch_queue_dropped");
+                long cpu0 = app.cpuTicks();
+                Map<String, Long> threads0 = app.threadTicks();
+                long self0 = selfTicks();
+                long n0 = gen.sent();
+                long t0 = System.nanoTime();
+                db.windowEnd = t0 + (long) (seconds * 1e9);
+                gen.paced(rate, seconds, db);
+                if (Boolean.getBoolean("bench.threads")) {
+                    app.printThreadCpu(threads0, secs(System.nanoTime() - t0));
+                    System.out.printf(Locale.ROOT, "    driver (generator, Pusher server, sink): %.0f%% of a core%n",
+                            (selfTicks() - self0) / secs(System.nanoTime() - t0));
+                }
+                double offered = (gen.sent() - n0) / secs(System.nanoTime() - t0);
+                awaitDrained(db, gen.sent() - n0, 30);
+                long cpu = app.cpuTicks() - cpu0;
+                long rows = db.rows.get();
+                double stored = db.rowsInWindow.get() / seconds;
+                row("steady, 10 channels", batch, offered, stored, db, app, app.metric("kickwatch_queue_dropped") - refused0,
+                        cpu, rows);
+            }
+        }
+    }
+
+    /**
+     * As many chat events as the generator can send, at once. Reports the rate at which rows were stored directly
+     * (until every event is either stored or refused into a journal), and in the label the time until all of them,
+     * journal replays included, were in the DB.
+     */
+    void burst(int events, int batch) throws Exception {
+        try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            try (App app = App.start(this, kick, db, batch, Map.of())) {
+                app.awaitSubscribed(kick, 20);
+                Generator gen = new Generator(kick, 10);
+                gen.paced(5000, WARMUP, db); // warm-up
+                awaitDrained(db, gen.sent(), 10);
+                db.reset();
+                long refused0 = app.metric("kickwatch_queue_dropped");
+                long cpu0 = app.cpuTicks();
+                long t0 = System.nanoTime();
+                gen.burst(events);
+                double offered = events / secs(System.nanoTime() - t0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                long refused = 0;
+                while (System.nanoTime() < deadline) {
+                    refused = app.metric("kickwatch_queue_dropped") - refused0;
+                    if (db.rows.get() + refused >= events) {
+                        break;
+                    }
+                    LockSupport.parkNanos(100_000_000);
+                }
+                long direct = db.rows.get();
+                double stored = direct / secs(db.lastRowAt.get() - t0);
+                long cpu = app.cpuTicks() - cpu0;
+                awaitDrained(db, events, 300);
+                double all = secs(db.lastRowAt.get() - t0);
+                row(String.format(Locale.ROOT, "burst of %d chat events (all %d in the DB after %.1f s)", events,
+                        db.rows.get(), all), batch, offered, stored, db, app, refused, cpu, direct);
+            }
+        }
+    }
+
+    void row(String load, int batch, double offered, double stored, Sink db, App app, long refused, long cpuTicks, long rows)
+            throws Exception {
+        long[] lat = db.latencies();
+        line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %.0f | %.0f |",
+                load, batch, offered, stored, pct(lat, 50), pct(lat, 99), pct(lat, 100),
+                rows == 0 ? 0 : db.requests.get() * 1000.0 / rows, refused,
+                rows == 0 ? 0 : cpuTicks / 100.0 * 100_000 / rows, app.peakRssMb(), app.peakHeapMb()));
+    }
+
+    /** CPU ticks of this (the driver's) process. */
+    static long selfTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static void awaitDrained(Sink db, long rows, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (db.rows.get() < rows && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    static double pct(long[] sortedNanos, int p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int i = p >= 100 ? sortedNanos.length - 1 : (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, i)] / 1e6;
+    }
+
+    static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    // --- the load generator -------------------------------------------------------------------------------------
+
+    /** Chat frames on 10 chatrooms; each carries its send time (this JVM's nanoTime) in its content. */
+    static final class Generator {
+        final PusherServer kick;
+        final int channels;
+        long seq;
+
+        Generator(PusherServer kick, int channels) {
+            this.kick = kick;
+            this.channels = channels;
+        }
+
+        long sent() {
+            return seq;
+        }
+
+        void sendOne() {
+            long n = seq++;
+            int ch = (int) (n % channels);
+            String channel = "chatrooms." + (1000 + ch) + ".v2";
+            String data = "{\\\"id\\\":\\\"b-" + n + "\\\",\\\"chatroom_id\\\":" + (1000 + ch)
+                    + ",\\\"content\\\":\\\"t " + System.nanoTime() + "\\\",\\\"type\\\":\\\"message\\\","
+                    + "\\\"created_at\\\":\\\"2025-01-01T00:00:00+00:00\\\",\\\"sender\\\":{\\\"id\\\":" + (n % 5000)
+                    + ",\\\"username\\\":\\\"viewer" + (n % 5000) + "\\\",\\\"slug\\\":\\\"viewer" + (n % 5000)
+                    + "\\\",\\\"identity\\\":{\\\"color\\\":\\\"#75FD46\\\",\\\"badges\\\":[]}}}";
+            kick.sendRawTo(channel, "{\"event\":\"" + CHAT + "\",\"data\":\"" + data + "\",\"channel\":\"" + channel + "\"}");
+        }
+
+        /** Open loop at a fixed rate: every millisecond, whatever is due by then. */
+        void paced(int rate, double seconds, Sink db) {
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long first = seq;
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                long due = first + (long) ((now - start) / 1e9 * rate);
+                while (seq < due) {
+                    sendOne();
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        void burst(int events) {
+            for (int i = 0; i < events; i++) {
+                sendOne();
+            }
+        }
+    }
+
+    // --- the DB sink --------------------------------------------------------------------------------------------
+
+    /** PostgREST-like: 201 for every POST; counts rows and requests, and the latency of each row. */
+    static final class Sink implements AutoCloseable {
+        static final String MARK = "\"content\":\"t ";
+        final HttpServer server;
+        final ExecutorService pool = Executors.newFixedThreadPool(4);
+        final AtomicLong rows = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong lastRowAt = new AtomicLong();
+        /** Rows that arrived before {@link #windowEnd}: the throughput of a window, without late journal replays. */
+        final AtomicLong rowsInWindow = new AtomicLong();
+        volatile long windowEnd = Long.MAX_VALUE;
+        long[] lat = new long[1 << 16];
+        int latCount;
+
+        Sink() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            server.createContext("/", this::handle);
+            server.setExecutor(pool);
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/rest/v1/kick_events";
+        }
+
+        void handle(HttpExchange ex) throws IOException {
+            byte[] in;
+            try (InputStream is = ex.getRequestBody()) {
+                in = is.readAllBytes();
+            }
+            long now = System.nanoTime();
+            if (ex.getRequestURI().getPath().startsWith("/rest/")) {
+                // each row carries "content":"t <nanos>" twice (the row's content, then the same in its payload):
+                // scan for the marker instead of parsing every row, and take every other one
+                String body = new String(in, java.nio.charset.StandardCharsets.UTF_8);
+                int n = 0;
+                synchronized (this) {
+                    for (int i = body.indexOf(MARK); i >= 0; i = body.indexOf(MARK, i + 1)) {
+                        if (n++ % 2 == 0) {
+                            int from = i + MARK.length();
+                            record(now - Long.parseLong(body, from, body.indexOf('"', from), 10));
+                        }
+                    }
+                    n /= 2;
+                }
+                requests.incrementAndGet();
+                rows.addAndGet(n);
+                if (now <= windowEnd) {
+                    rowsInWindow.addAndGet(n);
+                }
+                lastRowAt.set(now);
+            }
+            ex.sendResponseHeaders(ex.getRequestURI().getPath().startsWith("/rest/") ? 201 : 204, -1);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.flush();
+            }
+        }
+
+        synchronized void record(long nanos) {
+            if (latCount == lat.length) {
+                lat = Arrays.copyOf(lat, lat.length * 2);
+            }
+            lat[latCount++] = nanos;
+        }
+
+        synchronized long[] latencies() {
+            long[] out = Arrays.copyOf(lat, latCount);
+            Arrays.sort(out);
+            return out;
+        }
+
+        synchronized void reset() {
+            rows.set(0);
+            rowsInWindow.set(0);
+            windowEnd = Long.MAX_VALUE;
+            requests.set(0);
+            latCount = 0;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            pool.shutdownNow();
+        }
+    }
+
+    // --- the app as a process -----------------------------------------------------------------------------------
+
+    static final class App implements AutoCloseable {
+        final Process process;
+        final int port;
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        volatile double peakHeap;
+
+        App(Process process, int port) {
+            this.process = process;
+            this.port = port;
+            sampler.scheduleAtFixedRate(this::sampleHeap, 500, 250, TimeUnit.MILLISECONDS);
+        }
+
+        static App start(Benchmark b, PusherServer kick, Sink db, int batch, Map<String, String> extra) throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path data = Files.createTempDirectory(b.work, "data");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(b.jvmOptions);
+            cmd.addAll(List.of("-jar", "target/kickwatch.jar"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(b.work.resolve("app.log").toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
+                    || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));
+            Map<String, String> env = new LinkedHashMap<>();
+            StringBuilder channels = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                channels.append(i == 0 ? "" : ",").append("bench").append(i).append(':').append(1000 + i);
+            }
+            env.put("KICK_PUSHER_URL", kick.url());
+            env.put("KICK_CHANNELS", channels.toString());
+            env.put("DB_URL", db.url());
+            env.put("DB_BATCH_SIZE", String.valueOf(batch));
+            env.put("DISCORD_WEBHOOK_URL", db.url().replace("/rest/v1/kick_events", "/api/webhooks/1/bench"));
+            env.put("KICKWATCH_DATA_DIR", data.toString());
+            env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
+            env.putAll(extra);
+            pb.environment().putAll(env);
+            return new App(pb.start(), port);
+        }
+
+        void awaitSubscribed(PusherServer kick, int pusherChannels) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (kick.subscribedChannels().size() < pusherChannels) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new IllegalStateException("the app did not subscribe; see target/bench/app.log");
+                }
+                LockSupport.parkNanos(10_000_000);
+            }
+        }
+
+        String metrics() {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                return "";
+            }
+        }
+
+        /** The sum of a metric's samples (all labels). */
+        long metric(String name) {
+            double sum = 0;
+            for (String l : metrics().split("\n")) {
+                if (l.startsWith(name) && !l.startsWith("#")) {
+                    sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            return Math.round(sum);
+        }
+
+        void sampleHeap() {
+            double sum = 0;
+            for (String l : metrics().split("\n")) {
+                if (l.startsWith("jvm_memory_used_bytes") && l.contains("area=\"heap\"")) {
+                    sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            peakHeap = Math.max(peakHeap, sum);
+        }
+
+        double peakHeapMb() {
+            sampleHeap();
+            return peakHeap / (1024 * 1024);
+        }
+
+        /** utime + stime of the process, in clock ticks (1/100 s). */
+        long cpuTicks() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+
+        /** CPU ticks per thread name (threads of the same name summed). */
+        Map<String, Long> threadTicks() throws IOException {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path t : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended
+                    }
+                }
+            }
+            return out;
+        }
+
+        void printThreadCpu(Map<String, Long> before, double seconds) throws IOException {
+            Map<String, Long> after = threadTicks();
+            after.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "    %5.1f%% of a core  %s%n", e.getValue() / seconds, e.getKey()));
+        }
+
+        /** VmHWM: the peak resident set size of the process. */
+        double peakRssMb() throws IOException {
+            for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            return Double.NaN;
+        }
+
+        @Override
+        public void close() throws Exception {
+            sampler.shutdownNow();
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
