@@ -40,6 +40,7 @@ public class DiscordRenderer {
     private Set<String> chatUsers = Set.of();
     private Set<String> ignoreUsers = Set.of();
     private String liveRoleId = "";
+    private boolean offline = true;
 
     /** True when the event should be sent to Discord under the configured filters. */
     public boolean wanted(KickEvent e) {
@@ -57,6 +58,9 @@ public class DiscordRenderer {
                 default -> (e.getUsername() != null && chatUsers.contains(e.getUsername().toLowerCase(Locale.ROOT)))
                         || matchesKeyword(text);
             };
+        }
+        if (!offline && "livestream.status.updated".equals(e.getType()) && !isLive(e)) {
+            return false;
         }
         return events.contains(e.getType());
     }
@@ -342,6 +346,11 @@ public class DiscordRenderer {
     }
 
     /** Discord role id to mention in live alerts; empty for none. */
+    /** Whether "went offline" is relayed too (with livestream.status.updated in the events). */
+    public void setOffline(boolean offline) {
+        this.offline = offline;
+    }
+
     public void setLiveRoleId(String liveRoleId) {
         this.liveRoleId = liveRoleId == null ? "" : liveRoleId.trim();
     }

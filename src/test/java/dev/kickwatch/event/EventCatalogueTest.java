@@ -149,6 +149,23 @@ class EventCatalogueTest {
                 "chatroom.updated", "chatroom.cleared", "kicks.gifted", "channel.reward.redeemed", "unknown")), covered);
     }
 
+    @Test
+    void should_ping_only_the_configured_role_on_live_and_leave_offline_optional() throws Exception {
+        DiscordRenderer r = new DiscordRenderer();
+        r.setEvents("livestream.status.updated");
+        r.setLiveRoleId("123456789");
+        JsonNode live = JSON.readTree(r.render(normalize("streamer-is-live")));
+        assertEquals("<@&123456789>", live.get("content").asText(), "the mention sits in content: embeds do not ping");
+        assertEquals("[]", live.get("allowed_mentions").get("parse").toString());
+        assertEquals("[\"123456789\"]", live.get("allowed_mentions").get("roles").toString());
+        JsonNode offline = JSON.readTree(r.render(normalize("stop-stream-broadcast")));
+        assertFalse(offline.has("content"), "no ping when the stream ends");
+        assertTrue(r.wanted(normalize("stop-stream-broadcast")));
+        r.setOffline(false);
+        assertFalse(r.wanted(normalize("stop-stream-broadcast")));
+        assertTrue(r.wanted(normalize("streamer-is-live")));
+    }
+
     /** Feeds fixtures through one deduplicator; returns those that pass. */
     List<String> firsts(String... fixtures) {
         EventDeduplicator dedupe = new EventDeduplicator();
