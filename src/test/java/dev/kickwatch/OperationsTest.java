@@ -123,6 +123,10 @@ class OperationsTest extends RelayTestSupport {
             return m.contains("kickwatch_events_received_total{channel=\"testchan\",type=\"chat.message.sent\"} 5.0")
                     && m.contains("kickwatch_kick_frames_rejected_total 3.0");
         });
+        String scrape = get("/observe/metrics").body();
+        assertTrue(scrape.contains("kickwatch_sink_request_seconds_count{sink=\"db\"}"), "send latency per sink");
+        assertTrue(scrape.contains("jvm_memory_used_bytes{area=\"heap\""), "JVM metrics");
+        assertFalse(scrape.contains("camel_exchanges_total"), "no per-exchange Camel timers (docs/benchmarks.md)");
         String m = get("/observe/metrics").body();
         assertTrue(m.contains("kickwatch_events_received_total{channel=\"testchan\",type=\"unknown\"} 1.0"), m);
         for (String name : List.of("kickwatch_kick_connected 1.0", "kickwatch_kick_subscribed_channels 4.0",

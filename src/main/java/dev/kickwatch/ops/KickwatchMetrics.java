@@ -98,6 +98,10 @@ public class KickwatchMetrics implements StartupListener {
             }
             FunctionCounter.builder("kickwatch_sink_sent", t, HttpTarget::getSent).description("requests the peer accepted")
                     .tag("sink", sink[0]).register(r);
+            io.micrometer.core.instrument.FunctionTimer.builder("kickwatch_sink_request", t, HttpTarget::getAnswered,
+                            HttpTarget::getRequestSeconds, java.util.concurrent.TimeUnit.SECONDS)
+                    .description("requests answered by the peer (any status) and the time spent waiting for them")
+                    .tag("sink", sink[0]).register(r);
             FunctionCounter.builder("kickwatch_sink_failed", t, HttpTarget::getFailed).description("requests that failed")
                     .tag("sink", sink[0]).register(r);
             FunctionCounter.builder("kickwatch_sink_rejected", t, HttpTarget::getRejected)

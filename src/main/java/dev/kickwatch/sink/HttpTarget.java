@@ -42,6 +42,9 @@ public class HttpTarget {
     private volatile Integer goneStatus;
 
     private final AtomicLong sent = new AtomicLong();
+    private static final String SENT_AT = "KickwatchSentAt";
+    private final java.util.concurrent.atomic.LongAdder requestNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final LogLimiter logLimiter = new LogLimiter(10_000);
@@ -67,6 +70,7 @@ public class HttpTarget {
 
     /** Sets the request headers on a message whose other headers were already removed. */
     public void apply(Exchange exchange) {
+        exchange.setProperty(SENT_AT, System.nanoTime());
         Message m = exchange.getMessage();
         m.setHeader(Exchange.HTTP_URI, url);
         m.setHeader(Exchange.HTTP_METHOD, "POST");
@@ -85,6 +89,11 @@ public class HttpTarget {
 
     /** Reads the answer of a POST sent with {@code throwExceptionOnFailure=false}. */
     public void check(Exchange exchange) {
+        Long sentAt = exchange.getProperty(SENT_AT, Long.class);
+        if (sentAt != null) {
+            requestNanos.add(System.nanoTime() - sentAt);
+            requests.increment();
+        }
         Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         int status = code == null ? 0 : code;
         if (status >= 200 && status < 300) {
@@ -134,6 +143,15 @@ public class HttpTarget {
     static String oneLine(String s, int max) {
         String flat = s.replaceAll("\\s+", " ").trim();
         return flat.length() > max ? flat.substring(0, max) + "…" : flat;
+    }
+
+    /** Seconds spent waiting for answers, over all requests that got one (with {@link #getAnswered()}: the mean). */
+    public double getRequestSeconds() {
+        return requestNanos.sum() / 1e9;
+    }
+
+    public long getAnswered() {
+        return requests.sum();
     }
 
     public long getSent() {

@@ -33,6 +33,8 @@ public class JournalReplayer implements CamelContextAware {
     private HttpTarget discordTarget;
     private int dbBatch = 100;
     private int maxMessagesPerRun = 50;
+    /** How long one run may send journaled rows to the DB (runs are kickwatch.journal.replay-interval apart). */
+    static final long DB_RUN_NANOS = 5_000_000_000L;
     private long maxAgeMs = 3_600_000;
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong tooOld = new AtomicLong();
@@ -54,7 +56,10 @@ public class JournalReplayer implements CamelContextAware {
 
     int replayDb(ProducerTemplate template) {
         int done = 0;
-        for (int i = 0; i < maxMessagesPerRun; i++) {
+        // batches until the journal is empty, a send fails, or this run has had its time: a long outage's journal
+        // drains at the DB's pace, not at a fixed number of batches per run
+        long until = System.nanoTime() + DB_RUN_NANOS;
+        while (System.nanoTime() < until) {
             if (dbTarget.isEmpty() || Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
                 break;
             }

@@ -144,6 +144,11 @@ public final class Benchmark {
                 db.windowEnd = t0 + (long) (seconds * 1e9);
                 gen.paced(rate, seconds, db);
                 if (Boolean.getBoolean("bench.threads")) {
+                    for (String l : app.metrics().split("\n")) {
+                        if (l.startsWith("kickwatch_queue_dropped")) {
+                            System.out.println("    " + l);
+                        }
+                    }
                     app.printThreadCpu(threads0, secs(System.nanoTime() - t0));
                     System.out.printf(Locale.ROOT, "    driver (generator, Pusher server, sink): %.0f%% of a core%n",
                             (selfTicks() - self0) / secs(System.nanoTime() - t0));
