@@ -18,7 +18,7 @@ public class QueueOverflow {
     public void record(String queue, String journal) {
         long total = dropped.computeIfAbsent(queue, k -> new AtomicLong()).incrementAndGet();
         if (limiter.tryAcquire() >= 0) {
-            LOG.warn("Queue {} is full: event written to the {} journal instead ({} refused so far)", queue, journal, total);
+            LOG.warn("Queue {} is full: event journaled for {} instead ({} refused so far)", queue, journal, total);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kickwatch.event;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -29,7 +31,7 @@ public class KickEvent {
     private String pusherEvent;
     private String pusherChannel;
     private String dedupeKey;
-    private java.util.List<String> dedupeAliases = java.util.List.of();
+    private List<String> dedupeAliases = List.of();
 
     @JsonProperty("id")
     public String getId() {
@@ -166,12 +168,12 @@ public class KickEvent {
      * announced only with the giftees' ids) is recognised by one of them.
      */
     @JsonIgnore
-    public java.util.List<String> getDedupeAliases() {
+    public List<String> getDedupeAliases() {
         return dedupeAliases;
     }
 
-    public void setDedupeAliases(java.util.List<String> dedupeAliases) {
-        this.dedupeAliases = dedupeAliases == null ? java.util.List.of() : dedupeAliases;
+    public void setDedupeAliases(List<String> dedupeAliases) {
+        this.dedupeAliases = dedupeAliases == null ? List.of() : dedupeAliases;
     }
 
     @Override

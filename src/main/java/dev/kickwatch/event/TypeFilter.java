@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Which normalized event types a sink takes: {@code all}, or a comma list of types (db.events). */
+/** Which normalized event types a sink takes: {@code all} (or empty), or a comma list of types (db.events). */
 public class TypeFilter {
 
     private Set<String> types = Set.of();
@@ -17,7 +17,7 @@ public class TypeFilter {
 
     public void setTypes(String list) {
         String v = list == null ? "" : list.trim().toLowerCase(Locale.ROOT);
-        all = v.equals("all");
+        all = v.equals("all") || v.isEmpty(); // unset means the default: everything
         types = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 }

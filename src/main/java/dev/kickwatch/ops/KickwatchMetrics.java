@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import dev.kickwatch.QueueOverflow;
@@ -17,6 +18,7 @@ import dev.kickwatch.sink.Journal;
 import dev.kickwatch.sink.JournalReplayer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -98,8 +100,8 @@ public class KickwatchMetrics implements StartupListener {
             }
             FunctionCounter.builder("kickwatch_sink_sent", t, HttpTarget::getSent).description("requests the peer accepted")
                     .tag("sink", sink[0]).register(r);
-            io.micrometer.core.instrument.FunctionTimer.builder("kickwatch_sink_request", t, HttpTarget::getAnswered,
-                            HttpTarget::getRequestSeconds, java.util.concurrent.TimeUnit.SECONDS)
+            FunctionTimer.builder("kickwatch_sink_request", t, HttpTarget::getAnswered,
+                            HttpTarget::getRequestSeconds, TimeUnit.SECONDS)
                     .description("requests answered by the peer (any status) and the time spent waiting for them")
                     .tag("sink", sink[0]).register(r);
             FunctionCounter.builder("kickwatch_sink_failed", t, HttpTarget::getFailed).description("requests that failed")

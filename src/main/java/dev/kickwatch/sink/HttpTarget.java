@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 import dev.kickwatch.LogLimiter;
@@ -43,8 +44,8 @@ public class HttpTarget {
 
     private final AtomicLong sent = new AtomicLong();
     private static final String SENT_AT = "KickwatchSentAt";
-    private final java.util.concurrent.atomic.LongAdder requestNanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder requestNanos = new LongAdder();
+    private final LongAdder requests = new LongAdder();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final LogLimiter logLimiter = new LogLimiter(10_000);

@@ -1,6 +1,7 @@
 package dev.kickwatch.sink;
 
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,13 @@ public class JournalReplayer implements CamelContextAware {
     private int dbBatch = 100;
     private int maxMessagesPerRun = 50;
     /** How long one run may send journaled rows to the DB (runs are kickwatch.journal.replay-interval apart). */
-    static final long DB_RUN_NANOS = 5_000_000_000L;
+    static final long DB_RUN_NANOS = 2_000_000_000L;
+
+    private BlockingQueue<Exchange> liveDbQueue() {
+        return camelContext.getEndpoints().stream()
+                .filter(e -> e instanceof SedaEndpoint s && "db".equals(s.getName()))
+                .map(e -> ((SedaEndpoint) e).getQueue()).filter(q -> q != null).findFirst().orElse(null);
+    }
     private long maxAgeMs = 3_600_000;
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong tooOld = new AtomicLong();
@@ -57,9 +65,11 @@ public class JournalReplayer implements CamelContextAware {
     int replayDb(ProducerTemplate template) {
         int done = 0;
         // batches until the journal is empty, a send fails, or this run has had its time: a long outage's journal
-        // drains at the DB's pace, not at a fixed number of batches per run
+        // drains at the DB's pace, not at a fixed number of batches per run; live rows go first, so a run also
+        // ends while the live queue to the DB is more than an eighth full
         long until = System.nanoTime() + DB_RUN_NANOS;
-        while (System.nanoTime() < until) {
+        BlockingQueue<Exchange> live = liveDbQueue();
+        while (System.nanoTime() < until && (live == null || live.size() <= (live.size() + live.remainingCapacity()) / 8)) {
             if (dbTarget.isEmpty() || Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
                 break;
             }

@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
@@ -115,12 +119,12 @@ public final class RouteValidator {
         return problems;
     }
 
-    private static final java.util.regex.Pattern WHERE =
-            java.util.regex.Pattern.compile("^(.*?) in file:\\S+, line (\\d+), column (\\d+):.*$");
+    private static final Pattern WHERE =
+            Pattern.compile("^(.*?) in file:\\S+, line (\\d+), column (\\d+):.*$");
 
     /** {@code file:line:column: message} from the YAML DSL's "message in file:…, line L, column C: …". */
     static String located(String file, String message) {
-        java.util.regex.Matcher m = WHERE.matcher(message);
+        Matcher m = WHERE.matcher(message);
         return m.matches() ? file + ":" + m.group(2) + ":" + m.group(3) + ": " + m.group(1) : file + ": " + message;
     }
 
@@ -134,15 +138,15 @@ public final class RouteValidator {
         return URISupport.sanitizeUri(msg.replaceAll("\\s+", " ").trim());
     }
 
-    record EndpointUse(String base, String uri, int line, java.util.Map<String, Integer> parameterLines) {
+    record EndpointUse(String base, String uri, int line, Map<String, Integer> parameterLines) {
     }
 
-    private static final java.util.regex.Pattern UNKNOWN =
-            java.util.regex.Pattern.compile("Unknown parameters=\\[\\{(.*)}]");
+    private static final Pattern UNKNOWN =
+            Pattern.compile("Unknown parameters=\\[\\{(.*)}]");
 
     /** One line per unknown option, at the option's own line; any other failure at the uri's line. */
     static List<String> endpointProblems(String file, EndpointUse use, String message) {
-        java.util.regex.Matcher m = UNKNOWN.matcher(message);
+        Matcher m = UNKNOWN.matcher(message);
         if (!m.find()) {
             return List.of(file + ":" + use.line + ": endpoint " + use.base + ": " + message);
         }
@@ -185,7 +189,7 @@ public final class RouteValidator {
             }
             if (uri != null) {
                 StringJoiner q = new StringJoiner("&");
-                java.util.Map<String, Integer> lines = new java.util.HashMap<>();
+                Map<String, Integer> lines = new HashMap<>();
                 if (params != null) {
                     for (NodeTuple t : params.getValue()) {
                         if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
