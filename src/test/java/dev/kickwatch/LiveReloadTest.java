@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.KickwatchApp;
 import dev.kickwatch.support.RelayTestSupport;
@@ -40,12 +41,7 @@ class LiveReloadTest extends RelayTestSupport {
 
     @Test
     void should_apply_an_edited_filter_without_restart_and_lose_nothing() throws Exception {
-        Path routes = Files.createDirectories(data.resolve("routes"));
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path p : files.toList()) {
-                Files.copy(p, routes.resolve(p.getFileName()));
-            }
-        }
+        Path routes = Fixtures.copyOfRoutes(data);
         Path dispatch = routes.resolve("event-dispatch.camel.yaml");
         String original = Files.readString(dispatch);
         assertTrue(original.contains(OLD_FILTER), "the DB filter of event-dispatch as the test expects it");

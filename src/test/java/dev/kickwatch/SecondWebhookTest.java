@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.KickwatchApp;
 import dev.kickwatch.support.RelayTestSupport;
@@ -38,12 +39,7 @@ class SecondWebhookTest extends RelayTestSupport {
 
     @Test
     void should_send_moderation_events_to_the_second_webhook_only() throws Exception {
-        Path routes = Files.createDirectories(data.resolve("routes"));
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path p : files.toList()) {
-                Files.copy(p, routes.resolve(p.getFileName()));
-            }
-        }
+        Path routes = Fixtures.copyOfRoutes(data);
         Files.copy(Path.of("examples/second-webhook/mod-log.camel.yaml"), routes.resolve("mod-log.camel.yaml"));
         Path dispatch = routes.resolve("event-dispatch.camel.yaml");
         String text = Files.readString(dispatch);

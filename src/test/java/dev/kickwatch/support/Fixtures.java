@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +36,17 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A copy of the project's routes/ under {@code dir}/routes, for tests that edit or add route files. */
+    public static Path copyOfRoutes(Path dir) throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path p : files.toList()) {
+                Files.copy(p, routes.resolve(p.getFileName()));
+            }
+        }
+        return routes;
     }
 
     /** A fixture frame: {"channel", "event", "data"}. */
