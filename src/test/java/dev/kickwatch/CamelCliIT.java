@@ -52,7 +52,7 @@ class CamelCliIT {
                 routes.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().forEach(p -> cmd.add(p.toString()));
             }
             cmd.addAll(List.of("application.properties", "--dep=dev.kickwatch:kickwatch:" + version,
-                    "--max-seconds=240"));
+                    "--max-seconds=600"));
             Map<String, String> env = Map.of(
                     "KICK_PUSHER_URL", kick.url(),
                     "KICK_CHANNELS", "clichan:1000:2000",
@@ -62,8 +62,8 @@ class CamelCliIT {
                     "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(),
                     "CAMEL_MANAGEMENT_PORT", "9878");
             try (JarProcess cli = JarProcess.command(tmp.resolve("cli.log"), env, cmd)) {
-                // the first run resolves the CLI and the project's dependencies: give it time
-                await().atMost(240, SECONDS).until(() -> kick.subscribedChannels().size() == 4 || !cli.isAlive());
+                // on a fresh machine the first call builds the CLI (Maven downloads camel-jbang-core): give it time
+                await().atMost(480, SECONDS).until(() -> kick.subscribedChannels().size() == 4 || !cli.isAlive());
                 assertEquals(4, kick.subscribedChannels().size(), () -> "camel run did not subscribe; output:\n" + cli.output());
 
                 publish(kick, "subscription");
