@@ -193,6 +193,9 @@ public final class RouteValidator {
                 if (params != null) {
                     for (NodeTuple t : params.getValue()) {
                         if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+                            if (v.getValue().startsWith("#")) {
+                                continue; // a bean reference: the beans exist only in the running app
+                            }
                             q.add(k.getValue() + "=" + v.getValue());
                             lines.put(k.getValue(), k.getStartMark().map(mk -> mk.getLine() + 1).orElse(0));
                         }
