@@ -43,30 +43,34 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
 
     @Override
     protected void doStop() {
-        Journal journal = context.getRegistry().lookupByNameAndType("journal", Journal.class);
-        DiscordRenderer renderer = context.getRegistry().lookupByNameAndType("discordRenderer", DiscordRenderer.class);
-        HttpTarget discordTarget = context.getRegistry().lookupByNameAndType("discordTarget", HttpTarget.class);
-        if (journal == null) {
+        RefusedEvents refused = context.getRegistry().lookupByNameAndType("refusedEvents", RefusedEvents.class);
+        if (refused == null) {
             return;
         }
+        Journal journal = refused.getJournal();
         int inFlight = journal.journalHeld();
-        List<KickEvent> forDb = new ArrayList<>();
-        List<KickEvent> forDiscord = new ArrayList<>();
+        int rows = 0;
+        int notifications = 0;
         for (KickEvent e : take("events")) {
-            forDb.add(e);
-            if (renderer != null && renderer.wanted(e)) {
-                forDiscord.add(e);
+            rows += refused.wantsDb(e) ? 1 : 0;
+            notifications += refused.wantsDiscord(e) ? 1 : 0;
+            refused.journal(e);
+        }
+        // the sink queues hold what their filter already let through
+        for (KickEvent e : take("db")) {
+            journal.appendRow("db", e);
+            rows++;
+        }
+        DiscordRenderer renderer = context.getRegistry().lookupByNameAndType("discordRenderer", DiscordRenderer.class);
+        for (KickEvent e : take("discord")) {
+            if (refused.wantsDiscord(e)) { // a webhook is configured (the renderer's filter passed before the queue)
+                journal.append("discord", renderer.journalLineOf(e));
+                notifications++;
             }
         }
-        forDb.addAll(take("db"));
-        forDiscord.addAll(take("discord"));
-        forDb.forEach(e -> journal.appendRow("db", e));
-        if (renderer != null && discordTarget != null && !discordTarget.isEmpty()) {
-            forDiscord.forEach(e -> journal.append("discord", renderer.journalLineOf(e)));
-        }
-        if (!forDb.isEmpty() || !forDiscord.isEmpty() || inFlight > 0) {
+        if (rows > 0 || notifications > 0 || inFlight > 0) {
             LOG.warn("Shutdown: {} queued rows, {} queued notifications and {} lines in flight written to the journals "
-                    + "for the next start", forDb.size(), forDiscord.size(), inFlight);
+                    + "for the next start", rows, notifications, inFlight);
         }
     }
 

@@ -9,18 +9,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The exception handler of the dispatch queue's consumer: an event that could not be dispatched (for instance the
- * one in flight when a live reload forces the old route to stop) is journaled for each sink that wants it, with one
- * rate-limited line, instead of being lost.
+ * The one place that journals an event for each sink that wants it, when it cannot go through the queues: refused
+ * by the full event queue (error-handling route), left in a queue at shutdown ({@link QueueDrainer}), or failed in
+ * dispatch — for instance in flight when a live reload forces the old route to stop (this class is the dispatch
+ * consumer's exception handler). The Discord journal is written only when a webhook is configured.
  */
-public class DispatchFailures implements ExceptionHandler {
+public class RefusedEvents implements ExceptionHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DispatchFailures.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RefusedEvents.class);
 
     private final LogLimiter limiter = new LogLimiter(10_000);
     private Journal journal;
     private TypeFilter dbFilter;
     private DiscordRenderer discordRenderer;
+    private HttpTarget discordTarget;
+
+    /** Journals the event for the DB and for Discord, each if it wants it. Returns nothing: a route's body stays. */
+    public void journal(KickEvent event) {
+        if (wantsDb(event)) {
+            journal.appendRow("db", event);
+        }
+        if (wantsDiscord(event)) {
+            journal.append("discord", discordRenderer.journalLineOf(event));
+        }
+    }
+
+    public boolean wantsDb(KickEvent event) {
+        return dbFilter.wanted(event);
+    }
+
+    public boolean wantsDiscord(KickEvent event) {
+        return !discordTarget.isEmpty() && discordRenderer.wanted(event);
+    }
+
+    public Journal getJournal() {
+        return journal;
+    }
 
     @Override
     public void handleException(Throwable exception) {
@@ -38,12 +62,7 @@ public class DispatchFailures implements ExceptionHandler {
         String why = exception == null ? String.valueOf(message)
                 : exception.getClass().getSimpleName() + (exception.getMessage() == null ? "" : ": " + exception.getMessage());
         if (body instanceof KickEvent event) {
-            if (dbFilter.wanted(event)) {
-                journal.appendRow("db", event);
-            }
-            if (discordRenderer.wanted(event)) {
-                journal.append("discord", discordRenderer.journalLineOf(event));
-            }
+            journal(event);
             if (limiter.tryAcquire() >= 0) {
                 LOG.warn("Event {} could not be dispatched ({}); journaled for the sinks that want it", event, why);
             }
@@ -62,5 +81,9 @@ public class DispatchFailures implements ExceptionHandler {
 
     public void setDiscordRenderer(DiscordRenderer discordRenderer) {
         this.discordRenderer = discordRenderer;
+    }
+
+    public void setDiscordTarget(HttpTarget discordTarget) {
+        this.discordTarget = discordTarget;
     }
 }
