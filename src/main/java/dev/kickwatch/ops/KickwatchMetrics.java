@@ -12,6 +12,7 @@ import dev.kickwatch.event.EventDeduplicator;
 import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
+import dev.kickwatch.sink.Batcher;
 import dev.kickwatch.sink.DiscordRateLimiter;
 import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.Journal;
@@ -24,7 +25,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
  * kickwatch's own Prometheus metrics (names {@code kickwatch_*}), read from the state the beans already keep; bound to
@@ -86,7 +86,7 @@ public class KickwatchMetrics implements StartupListener {
                 FunctionCounter.builder("kickwatch_queue_dropped", overflow, o -> o.getDropped(queue))
                         .description("events a full queue refused (written to a journal)").tag("queue", queue).register(r);
             }
-            BlockingQueue<Exchange> q = queueOf(context, queue);
+            BlockingQueue<Exchange> q = Batcher.queueOf(context, queue);
             if (q != null) {
                 Gauge.builder("kickwatch_queue_depth", q, BlockingQueue::size).description("events waiting in the queue")
                         .tag("queue", queue).register(r);
@@ -146,11 +146,6 @@ public class KickwatchMetrics implements StartupListener {
 
     private static <T> void counter(MeterRegistry r, String name, String help, T obj, ToDoubleFunction<T> f) {
         FunctionCounter.builder(name, obj, f).description(help).register(r);
-    }
-
-    private static BlockingQueue<Exchange> queueOf(CamelContext context, String name) {
-        return context.getEndpoints().stream().filter(e -> e instanceof SedaEndpoint s && name.equals(s.getName()))
-                .map(e -> ((SedaEndpoint) e).getQueue()).filter(q -> q != null).findFirst().orElse(null);
     }
 
     private static double breakerState(CamelContext context, String id) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 import dev.kickwatch.event.KickEvent;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
 
@@ -31,5 +32,11 @@ public class Batcher {
 
     static BlockingQueue<Exchange> queueOf(Exchange exchange) {
         return exchange.getFromEndpoint() instanceof SedaEndpoint seda ? seda.getQueue() : null;
+    }
+
+    /** The queue of the seda endpoints of that name (they share one), or null before they exist. */
+    public static BlockingQueue<Exchange> queueOf(CamelContext context, String name) {
+        return context.getEndpoints().stream().filter(e -> e instanceof SedaEndpoint s && name.equals(s.getName()))
+                .map(e -> ((SedaEndpoint) e).getQueue()).filter(q -> q != null).findFirst().orElse(null);
     }
 }

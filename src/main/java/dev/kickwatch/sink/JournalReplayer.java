@@ -11,7 +11,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +36,6 @@ public class JournalReplayer implements CamelContextAware {
     private int maxMessagesPerRun = 50;
     /** How long one run may send journaled rows to the DB (runs are kickwatch.journal.replay-interval apart). */
     static final long DB_RUN_NANOS = 2_000_000_000L;
-
-    private BlockingQueue<Exchange> liveDbQueue() {
-        return camelContext.getEndpoints().stream()
-                .filter(e -> e instanceof SedaEndpoint s && "db".equals(s.getName()))
-                .map(e -> ((SedaEndpoint) e).getQueue()).filter(q -> q != null).findFirst().orElse(null);
-    }
     private long maxAgeMs = 3_600_000;
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong tooOld = new AtomicLong();
@@ -68,7 +61,7 @@ public class JournalReplayer implements CamelContextAware {
         // drains at the DB's pace, not at a fixed number of batches per run; live rows go first, so a run also
         // ends while the live queue to the DB is more than an eighth full
         long until = System.nanoTime() + DB_RUN_NANOS;
-        BlockingQueue<Exchange> live = liveDbQueue();
+        BlockingQueue<Exchange> live = Batcher.queueOf(camelContext, "db");
         while (System.nanoTime() < until && (live == null || live.size() <= (live.size() + live.remainingCapacity()) / 8)) {
             if (dbTarget.isEmpty() || Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
                 break;
