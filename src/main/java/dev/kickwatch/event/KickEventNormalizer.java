@@ -72,9 +72,7 @@ public class KickEventNormalizer {
                 if ("gift".equals(text(m, "action"))) {
                     // the legacy gift announcement: the same gift as GiftedSubscriptionsEvent
                     e.setType("channel.subscription.gifts");
-                    List<String> giftees = new ArrayList<>();
-                    m.path("giftedUsers").forEach(u -> giftees.add(u.isObject() ? u.path("username").asText("") : u.asText("")));
-                    giftKeys(e, slug, e.getUsername(), giftees);
+                    giftKeys(e, slug, e.getUsername(), giftees(p));
                 }
             }
             case "MessageDeletedEvent" -> {
@@ -116,10 +114,7 @@ public class KickEventNormalizer {
             case "GiftedSubscriptionsEvent", "LuckyUsersWhoGotGiftSubscriptionsEvent" -> {
                 e.setType("channel.subscription.gifts");
                 e.setUsername(text(p, "gifter_username"));
-                JsonNode giftees = p.has("gifted_usernames") ? p.get("gifted_usernames") : p.path("usernames");
-                List<String> names = new ArrayList<>();
-                giftees.forEach(n -> names.add(n.asText("")));
-                giftKeys(e, slug, e.getUsername(), names);
+                giftKeys(e, slug, e.getUsername(), giftees(p));
             }
             case "FollowersUpdated" -> {
                 e.setType("channel.followed");
@@ -221,6 +216,21 @@ public class KickEventNormalizer {
 
     private static String subKey(String slug, String username) {
         return "sub|" + slug + "|" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The giftees' names of a gift event, whichever shape Kick sent: {@code gifted_usernames} (gift events),
+     * {@code usernames} (lucky users) or {@code message.giftedUsers[].username} (legacy chat); blanks left out.
+     */
+    public static List<String> giftees(JsonNode payload) {
+        JsonNode names = payload.has("gifted_usernames") ? payload.get("gifted_usernames")
+                : payload.has("usernames") ? payload.get("usernames") : payload.path("message").path("giftedUsers");
+        List<String> out = new ArrayList<>();
+        if (names.isArray()) {
+            names.forEach(n -> out.add(n.isObject() ? n.path("username").asText("") : n.asText("")));
+        }
+        out.removeIf(String::isBlank);
+        return out;
     }
 
     /** A gift by names: keyed by gifter and giftees; also known by its size, for the ids-only repeat. */

@@ -18,6 +18,15 @@ public class TypeFilter {
     public void setTypes(String list) {
         String v = list == null ? "" : list.trim().toLowerCase(Locale.ROOT);
         all = v.equals("all") || v.isEmpty(); // unset means the default: everything
-        types = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        types = csv(v);
+    }
+
+    /** A comma list as a set of trimmed, lower-case, non-empty entries. */
+    public static Set<String> csv(String s) {
+        if (s == null || s.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(s.split(",")).map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

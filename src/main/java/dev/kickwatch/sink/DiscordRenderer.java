@@ -2,19 +2,19 @@ package dev.kickwatch.sink;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.event.KickEventNormalizer;
+import dev.kickwatch.event.TypeFilter;
 import dev.kickwatch.event.Times;
 import org.apache.camel.Exchange;
 
@@ -233,7 +233,7 @@ public class DiscordRenderer {
                 }
             }
             case "channel.subscription.gifts" -> {
-                List<String> names = giftees(p);
+                List<String> names = KickEventNormalizer.giftees(p);
                 if (!names.isEmpty()) {
                     field(fields, "Recipients", escape(String.join(", ", names)));
                 }
@@ -264,20 +264,8 @@ public class DiscordRenderer {
         fields.addObject().put("name", name).put("value", cut(value, FIELD_VALUE_MAX)).put("inline", true);
     }
 
-    /** The giftees' names, from whichever shape of gift event Kick sent. */
-    private static List<String> giftees(JsonNode p) {
-        JsonNode names = p.has("gifted_usernames") ? p.get("gifted_usernames")
-                : p.has("usernames") ? p.get("usernames") : p.path("message").path("giftedUsers");
-        List<String> out = new ArrayList<>();
-        if (names.isArray()) {
-            names.forEach(n -> out.add(n.isObject() ? n.path("username").asText("") : n.asText("")));
-        }
-        out.removeIf(String::isBlank);
-        return out;
-    }
-
     private static int giftCount(JsonNode p) {
-        int names = giftees(p).size();
+        int names = KickEventNormalizer.giftees(p).size();
         if (names > 0) {
             return names;
         }
@@ -324,7 +312,7 @@ public class DiscordRenderer {
 
     /** Comma list of normalized types that always go to Discord. */
     public void setEvents(String events) {
-        this.events = csv(events);
+        this.events = TypeFilter.csv(events);
     }
 
     /** Chat relay: {@code all}, {@code off}, or {@code match} (keywords and users only). */
@@ -334,15 +322,15 @@ public class DiscordRenderer {
     }
 
     public void setKeywords(String keywords) {
-        this.keywords = csv(keywords);
+        this.keywords = TypeFilter.csv(keywords);
     }
 
     public void setChatUsers(String users) {
-        this.chatUsers = csv(users);
+        this.chatUsers = TypeFilter.csv(users);
     }
 
     public void setIgnoreUsers(String users) {
-        this.ignoreUsers = csv(users);
+        this.ignoreUsers = TypeFilter.csv(users);
     }
 
     /** Discord role id to mention in live alerts; empty for none. */
@@ -355,11 +343,4 @@ public class DiscordRenderer {
         this.liveRoleId = liveRoleId == null ? "" : liveRoleId.trim();
     }
 
-    private static Set<String> csv(String s) {
-        if (s == null || s.isBlank()) {
-            return Set.of();
-        }
-        return Arrays.stream(s.split(",")).map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
-    }
 }

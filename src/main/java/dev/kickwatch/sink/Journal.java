@@ -236,19 +236,21 @@ public class Journal {
 
     /** The byte offset of the first line not yet delivered, read from the .pos file after a restart. */
     private long cursor(String sink) {
-        return cursors.computeIfAbsent(sink, k -> {
-            try {
-                Path pos = posFile(k);
-                if (!Files.exists(pos)) {
-                    return 0L;
-                }
-                long p = Long.parseLong(Files.readString(pos, StandardCharsets.UTF_8).trim());
-                Path file = file(k);
-                return p > 0 && Files.exists(file) && p <= Files.size(file) ? p : 0L;
-            } catch (IOException | NumberFormatException e) {
+        return cursors.computeIfAbsent(sink, k -> savedPosition(file(k)));
+    }
+
+    /** The delivered-up-to offset kept next to a journal file; 0 when there is none or it does not fit the file. */
+    private static long savedPosition(Path journalFile) {
+        try {
+            Path pos = journalFile.resolveSibling(journalFile.getFileName() + ".pos");
+            if (!Files.exists(pos) || !Files.exists(journalFile)) {
                 return 0L;
             }
-        });
+            long p = Long.parseLong(Files.readString(pos, StandardCharsets.UTF_8).trim());
+            return p > 0 && p <= Files.size(journalFile) ? p : 0L;
+        } catch (IOException | NumberFormatException e) {
+            return 0L;
+        }
     }
 
     private static BufferedReader readerAt(Path file, long pos) throws IOException {
@@ -262,11 +264,7 @@ public class Journal {
         if (!Files.exists(journalFile)) {
             return List.of();
         }
-        long pos = 0;
-        Path posFile = journalFile.resolveSibling(journalFile.getFileName() + ".pos");
-        if (Files.exists(posFile)) {
-            pos = Long.parseLong(Files.readString(posFile, StandardCharsets.UTF_8).trim());
-        }
+        long pos = savedPosition(journalFile);
         List<String> out = new ArrayList<>();
         try (BufferedReader r = readerAt(journalFile, pos)) {
             String line;
