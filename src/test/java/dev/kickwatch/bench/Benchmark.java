@@ -444,23 +444,22 @@ public final class Benchmark {
 
         /** The sum of a metric's samples (all labels). */
         long metric(String name) {
+            return Math.round(sum(name, ""));
+        }
+
+        /** The sum of the samples whose line starts with {@code name} and contains {@code label}. */
+        double sum(String name, String label) {
             double sum = 0;
             for (String l : metrics().split("\n")) {
-                if (l.startsWith(name) && !l.startsWith("#")) {
+                if (l.startsWith(name) && l.contains(label)) {
                     sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
                 }
             }
-            return Math.round(sum);
+            return sum;
         }
 
         void sampleHeap() {
-            double sum = 0;
-            for (String l : metrics().split("\n")) {
-                if (l.startsWith("jvm_memory_used_bytes") && l.contains("area=\"heap\"")) {
-                    sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-            peakHeap = Math.max(peakHeap, sum);
+            peakHeap = Math.max(peakHeap, sum("jvm_memory_used_bytes", "area=\"heap\""));
         }
 
         double peakHeapMb() {
