@@ -84,7 +84,7 @@ class OperationsTest extends RelayTestSupport {
     void should_report_not_ready_while_a_breaker_is_open_and_after_a_404() throws Exception {
         db.behave(r -> HttpSinkServer.Response.of(503));
         discord.behave(r -> HttpSinkServer.Response.of(404, "{\"message\":\"Unknown Webhook\",\"code\":10015}"));
-        start(Map.of("db.cb.failures", "2", "db.cb.open-seconds", "60"));
+        start(Map.of("db.cb.failures", "2", "db.cb.open-initial-seconds", "60", "db.cb.open-seconds", "60"));
         for (int i = 0; i < 3; i++) {
             publish(i);
             int n = i + 1;

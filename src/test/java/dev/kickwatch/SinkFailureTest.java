@@ -92,7 +92,7 @@ class SinkFailureTest extends RelayTestSupport {
     void should_open_the_db_breaker_and_journal_every_row_while_the_db_fails() throws Exception {
         db.behave(r -> HttpSinkServer.Response.of(503, "{\"message\":\"down\"}"));
         discord.behave(r -> HttpSinkServer.Response.of(204));
-        start(Map.of("db.cb.failures", "3", "db.cb.open-seconds", "60"));
+        start(Map.of("db.cb.failures", "3", "db.cb.open-initial-seconds", "60", "db.cb.open-seconds", "60"));
         for (int i = 0; i < 10; i++) {
             publishChats(i, 1);
             int n = i + 1;

@@ -108,16 +108,24 @@ class SinkResilienceTest extends RelayTestSupport {
         final List<String> violations = new CopyOnWriteArrayList<>();
         final AtomicInteger limited = new AtomicInteger();
         final List<String> delivered = new CopyOnWriteArrayList<>();
+        /** For each 429: how long after its retry_after the next request came (ms). */
+        final List<Long> lateBy = new CopyOnWriteArrayList<>();
+        boolean answered429;
 
         synchronized HttpSinkServer.Response handle(HttpSinkServer.Request r) {
             long now = System.currentTimeMillis();
             if (now < retryDeadline) {
                 violations.add("request " + (retryDeadline - now) + " ms before retry_after");
             }
+            if (answered429) {
+                lateBy.add(now - retryDeadline);
+                answered429 = false;
+            }
             window.removeIf(t -> now - t >= 2000);
             if (window.size() >= 5) {
                 long wait = window.get(0) + 2000 - now;
                 retryDeadline = now + wait;
+                answered429 = true;
                 limited.incrementAndGet();
                 String seconds = String.format(java.util.Locale.ROOT, "%.3f", wait / 1000.0);
                 return new HttpSinkServer.Response(429, "{\"message\":\"You are being rate limited.\",\"retry_after\":" + seconds
@@ -148,6 +156,8 @@ class SinkResilienceTest extends RelayTestSupport {
         assertEquals(expected, bucket.delivered, "all delivered, once, in order");
         assertEquals(List.of(), bucket.violations, "no request before retry_after");
         assertEquals(expect429, bucket.limited.get() > 0, "429 answers: " + bucket.limited.get());
+        // exactly retry_after: the message is sent again as soon as Discord allows it, not a second later
+        assertTrue(bucket.lateBy.stream().allMatch(ms -> ms < 300), "sent again late after a 429 by (ms): " + bucket.lateBy);
         assertTrue(discord.requests().size() < 60, "batched: " + discord.requests().size() + " requests for 120 notifications");
         assertEquals(List.of(), lines("discord.jsonl"));
     }

@@ -12,8 +12,7 @@ import dev.kickwatch.event.EventDeduplicator;
 import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
-import dev.kickwatch.sink.Batcher;
-import dev.kickwatch.sink.DiscordRateLimiter;
+import dev.kickwatch.sink.AdaptiveTimeout;
 import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.Journal;
 import dev.kickwatch.sink.JournalReplayer;
@@ -86,14 +85,14 @@ public class KickwatchMetrics implements StartupListener {
                 FunctionCounter.builder("kickwatch_queue_dropped", overflow, o -> o.getDropped(queue))
                         .description("events a full queue refused (written to a journal)").tag("queue", queue).register(r);
             }
-            BlockingQueue<Exchange> q = Batcher.queueOf(context, queue);
+            BlockingQueue<Exchange> q = Queues.of(context, queue);
             if (q != null) {
                 Gauge.builder("kickwatch_queue_depth", q, BlockingQueue::size).description("events waiting in the queue")
                         .tag("queue", queue).register(r);
             }
         }
-        for (String[] sink : List.of(new String[] { "discord", "discordTarget", "discord-cb" },
-                new String[] { "db", "dbTarget", "db-cb" })) {
+        for (String[] sink : List.of(new String[] { "discord", "discordTarget", "discord-cb", "discordTimeout" },
+                new String[] { "db", "dbTarget", "db-cb", "dbTimeout" })) {
             HttpTarget t = context.getRegistry().lookupByNameAndType(sink[1], HttpTarget.class);
             if (t == null) {
                 continue;
@@ -110,14 +109,20 @@ public class KickwatchMetrics implements StartupListener {
                     .description("messages the peer refused for good (4xx)").tag("sink", sink[0]).register(r);
             Gauge.builder("kickwatch_sink_gone", t, x -> x.isGone() ? 1 : 0)
                     .description("1 after the peer answered 401/403/404 (Discord)").tag("sink", sink[0]).register(r);
+            AdaptiveTimeout timeout = context.getRegistry().lookupByNameAndType(sink[3], AdaptiveTimeout.class);
+            if (timeout != null) {
+                Gauge.builder("kickwatch_sink_response_timeout_seconds", timeout, x -> x.getCurrentMs() / 1000.0)
+                        .description("the response timeout the next request gets (follows the latency unless "
+                                + "kickwatch.adaptive-timeout.enabled=false)").tag("sink", sink[0]).register(r);
+            }
             String breaker = sink[2];
             Gauge.builder("kickwatch_sink_breaker_state", context, c -> breakerState(c, breaker))
                     .description("circuit breaker: 0 closed, 1 half-open, 2 open").tag("sink", sink[0]).register(r);
         }
-        DiscordRateLimiter limiter = context.getRegistry().lookupByNameAndType("discordLimiter", DiscordRateLimiter.class);
-        if (limiter != null) {
-            counter(r, "kickwatch_discord_rate_limited", "429 answers from Discord (waited out, resent)", limiter,
-                    DiscordRateLimiter::getRateLimited);
+        HttpTarget discord = context.getRegistry().lookupByNameAndType("discordTarget", HttpTarget.class);
+        if (discord != null) {
+            counter(r, "kickwatch_discord_rate_limited", "429 answers from Discord (waited out, resent)", discord,
+                    HttpTarget::getRateLimited);
         }
         Journal journal = context.getRegistry().lookupByNameAndType("journal", Journal.class);
         if (journal != null) {

@@ -6,7 +6,7 @@ import dev.kickwatch.sink.HttpTarget;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Readiness of one sink: DOWN while its circuit breaker is OPEN, and after its peer answered a "gone" status. */
+/** Readiness of one sink: DOWN while its circuit breaker is open or half-open, and after its peer answered a "gone" status. */
 public class SinkHealthCheck extends AbstractHealthCheck {
 
     private HttpTarget target;
@@ -33,8 +33,9 @@ public class SinkHealthCheck extends AbstractHealthCheck {
         builder.detail("failed", target.getFailed());
         if (target.isGone()) {
             builder.message(target.getName() + " answered HTTP " + target.getGoneStatus() + ": not used until restart").down();
-        } else if ("OPEN".equals(state)) {
-            builder.message("circuit breaker " + breakerId + " is OPEN").down();
+        } else if ("OPEN".equals(state) || "HALF_OPEN".equals(state) || "FORCED_OPEN".equals(state)) {
+            // half-open: the last call failed and the next one is a probe; the sink is not known to work yet
+            builder.message("circuit breaker " + breakerId + " is " + state).down();
         } else {
             builder.up();
         }

@@ -3,12 +3,12 @@ package dev.kickwatch.sink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +16,6 @@ import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.event.KickEventNormalizer;
 import dev.kickwatch.event.TypeFilter;
 import dev.kickwatch.event.Times;
-import org.apache.camel.Exchange;
 
 /**
  * Decides which events reach Discord and renders each as one embed within Discord's limits, always with
@@ -33,6 +32,8 @@ public class DiscordRenderer {
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
     private static final Pattern EMOTE = Pattern.compile("\\[emote:(\\d+):([^\\]\\s]{1,64})\\]");
     private static final Pattern MARKDOWN = Pattern.compile("([\\\\*_~`|>\\[\\]()#:<-])");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Set<String> events = Set.of();
     private String chat = "match";
@@ -83,34 +84,92 @@ public class DiscordRenderer {
     }
 
     /**
-     * The event in hand plus the events already waiting behind it in the seda queue, as many as fit in one Discord
-     * message (10 embeds, 6,000 characters), in order. Only the queue's single consumer calls it.
+     * The Discord messages of a batch, in order: one, or more when its embeds (rendered when they were batched)
+     * exceed Discord's 10 embeds or 6,000 characters together.
      */
-    public List<KickEvent> batch(Exchange exchange) {
-        List<KickEvent> out = new ArrayList<>();
-        KickEvent first = exchange.getMessage().getBody(KickEvent.class);
-        out.add(first);
-        int chars = embedChars(embed(first));
-        BlockingQueue<Exchange> queue = Batcher.queueOf(exchange);
-        while (queue != null && out.size() < MAX_EMBEDS) {
-            Exchange next = queue.peek();
-            if (next == null) {
-                break;
+    public List<DiscordMessage> messages(DiscordBatch batch) {
+        List<KickEvent> events = batch.events();
+        List<ObjectNode> embeds = batch.embeds();
+        List<DiscordMessage> out = new ArrayList<>(1);
+        int from = 0;
+        int chars = 0;
+        for (int i = 0; i < embeds.size(); i++) {
+            int c = embedChars(embeds.get(i));
+            if (i > from && (i - from >= MAX_EMBEDS || chars + c > TOTAL_MAX)) {
+                out.add(message(events.subList(from, i), embeds.subList(from, i)));
+                from = i;
+                chars = 0;
             }
-            KickEvent e = next.getMessage().getBody(KickEvent.class);
-            int c = embedChars(embed(e));
-            if (chars + c > TOTAL_MAX) {
-                break;
-            }
-            queue.poll();
-            out.add(e);
             chars += c;
+        }
+        if (from < embeds.size()) {
+            out.add(message(events.subList(from, embeds.size()), embeds.subList(from, embeds.size())));
         }
         return out;
     }
 
+    /** A message made of the first {@code count} journaled messages. */
+    public record Packed(DiscordMessage message, int count) {
+    }
+
+    /**
+     * Journaled messages, oldest first, packed into one message as far as Discord's limits allow (10 embeds, 6,000
+     * characters), so a journal drains at up to 10 notifications per request. A message with a role mention is sent
+     * on its own. The first message is always taken.
+     */
+    public Packed pack(List<DiscordMessage> messages) {
+        ObjectNode first;
+        try {
+            first = (ObjectNode) JSON.readTree(messages.get(0).json());
+        } catch (Exception e) {
+            return new Packed(messages.get(0), 1);
+        }
+        ArrayNode embeds = first.withArray("embeds");
+        int chars = 0;
+        for (JsonNode e : embeds) {
+            chars += embedChars((ObjectNode) e);
+        }
+        long oldest = messages.get(0).oldestMs();
+        int count = 1;
+        if (!first.has("content")) {
+            for (; count < messages.size(); count++) {
+                JsonNode next;
+                try {
+                    next = JSON.readTree(messages.get(count).json());
+                } catch (Exception e) {
+                    break;
+                }
+                JsonNode more = next.path("embeds");
+                int moreChars = 0;
+                for (JsonNode e : more) {
+                    moreChars += e instanceof ObjectNode o ? embedChars(o) : TOTAL_MAX;
+                }
+                if (next.has("content") || !more.isArray() || embeds.size() + more.size() > MAX_EMBEDS
+                        || chars + moreChars > TOTAL_MAX) {
+                    break;
+                }
+                embeds.addAll((ArrayNode) more);
+                chars += moreChars;
+                oldest = Math.min(oldest, messages.get(count).oldestMs());
+            }
+        }
+        return new Packed(count == 1 ? messages.get(0) : new DiscordMessage(first.toString(), oldest), count);
+    }
+
+    private DiscordMessage message(List<KickEvent> events, List<ObjectNode> embeds) {
+        return new DiscordMessage(body(events, embeds), oldest(events));
+    }
+
     /** One webhook body with one embed per event; a live alert in the batch carries the configured role mention. */
     public String renderBatch(List<KickEvent> events) {
+        List<ObjectNode> embeds = new ArrayList<>(events.size());
+        for (KickEvent e : events) {
+            embeds.add(embed(e));
+        }
+        return body(events, embeds);
+    }
+
+    private String body(List<KickEvent> events, List<ObjectNode> embeds) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode mentions = body.putObject("allowed_mentions");
         mentions.putArray("parse");
@@ -119,10 +178,7 @@ public class DiscordRenderer {
             body.put("content", "<@&" + liveRoleId + ">");
             mentions.putArray("roles").add(liveRoleId);
         }
-        ArrayNode embeds = body.putArray("embeds");
-        for (KickEvent e : events) {
-            embeds.add(embed(e));
-        }
+        body.putArray("embeds").addAll(embeds);
         return body.toString();
     }
 
@@ -333,12 +389,12 @@ public class DiscordRenderer {
         this.ignoreUsers = TypeFilter.csv(users);
     }
 
-    /** Discord role id to mention in live alerts; empty for none. */
     /** Whether "went offline" is relayed too (with livestream.status.updated in the events). */
     public void setOffline(boolean offline) {
         this.offline = offline;
     }
 
+    /** Discord role id to mention in live alerts; empty for none. */
     public void setLiveRoleId(String liveRoleId) {
         this.liveRoleId = liveRoleId == null ? "" : liveRoleId.trim();
     }

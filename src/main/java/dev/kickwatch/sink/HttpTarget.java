@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 
 import dev.kickwatch.LogLimiter;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +17,19 @@ import org.slf4j.LoggerFactory;
  * One sink's HTTP peer: where to POST (kept out of every endpoint URI: the route's {@code http:} endpoint has a
  * placeholder host and this bean sets {@code CamelHttpUri} per message, so the webhook token and the API key never
  * show in route dumps, JMX, endpoint lists or exceptions), how to read its answers, and its counters.
+ * Every outcome other than 2xx is an exception, which the sink's error handling maps to a journal:
  * <ul>
- * <li>2xx: delivered.</li>
- * <li>5xx, no answer, and 429 unless 429 is paced elsewhere: {@link SinkUnavailableException}, a breaker failure.</li>
- * <li>a "gone" status (Discord: 401, 403, 404): stop sending to this peer until restart; the message is journaled.</li>
- * <li>other 4xx: the peer refuses this message for good; it is journaled as rejected, with one log line.</li>
+ * <li>5xx, no answer, and (for the DB) 429: {@link SinkUnavailableException}, a breaker failure.</li>
+ * <li>429 from Discord ({@code rateLimits}): {@link RateLimitedException} with Discord's {@code retry_after}; no
+ * request goes to the webhook before then ({@link #waitMillis()}).</li>
+ * <li>a "gone" status (Discord: 401, 403, 404): {@link WebhookGoneException}; nothing more is sent to this peer until
+ * restart.</li>
+ * <li>other 4xx: {@link SinkRejectedException}: the peer refuses this message for good.</li>
  * </ul>
  * {@link #toString()} is redacted.
  */
 public class HttpTarget {
 
-    /** Exchange property set to true when the peer refused the message for good. */
-    public static final String REJECTED = "KickwatchRejected";
     private static final Logger LOG = LoggerFactory.getLogger(HttpTarget.class);
 
     private String name = "sink";
@@ -39,8 +39,10 @@ public class HttpTarget {
     private String query = "";
     private String prefer = "";
     private Set<Integer> goneStatuses = Set.of();
-    private boolean pacedRateLimits;
+    private boolean rateLimits;
     private volatile Integer goneStatus;
+    /** No request before this time (epoch ms): Discord's retry_after, or its bucket said 0 remaining. */
+    private volatile long notBefore;
 
     private final AtomicLong sent = new AtomicLong();
     private static final String SENT_AT = "KickwatchSentAt";
@@ -48,6 +50,7 @@ public class HttpTarget {
     private final LongAdder requests = new LongAdder();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
     private final LogLimiter logLimiter = new LogLimiter(10_000);
 
     /** True when no URL is configured: the route uses its local fallback (console or file). */
@@ -69,10 +72,22 @@ public class HttpTarget {
         return goneStatus;
     }
 
-    /** Sets the request headers on a message whose other headers were already removed. */
-    public void apply(Exchange exchange) {
+    /**
+     * Makes the request of the message in hand (inside the breaker, on the breaker's copy of the exchange, whose other
+     * headers were removed): URL, method and headers, and the body as JSON.
+     */
+    public void prepare(Exchange exchange) {
+        if (isGone()) {
+            throw new WebhookGoneException(name + " answered HTTP " + goneStatus + " before: not used until restart");
+        }
         exchange.setProperty(SENT_AT, System.nanoTime());
         Message m = exchange.getMessage();
+        Object body = m.getBody();
+        if (body instanceof RowBatch rows) {
+            m.setBody(rows.json());
+        } else if (body instanceof DiscordMessage message) {
+            m.setBody(message.json());
+        }
         m.setHeader(Exchange.HTTP_URI, url);
         m.setHeader(Exchange.HTTP_METHOD, "POST");
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -88,29 +103,38 @@ public class HttpTarget {
         }
     }
 
-    /** Reads the answer of a POST sent with {@code throwExceptionOnFailure=false}. */
+    /** Reads the answer of a POST sent with {@code throwExceptionOnFailure=false}: returns on 2xx, else throws. */
     public void check(Exchange exchange) {
         Long sentAt = exchange.getProperty(SENT_AT, Long.class);
         if (sentAt != null) {
             requestNanos.add(System.nanoTime() - sentAt);
             requests.increment();
         }
-        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Message m = exchange.getMessage();
+        Integer code = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         int status = code == null ? 0 : code;
+        if (rateLimits) {
+            rateLimitHeaders(m);
+        }
         if (status >= 200 && status < 300) {
             sent.incrementAndGet();
             return;
         }
-        if (status == 429 && pacedRateLimits) {
-            return; // the rate limiter waits and the same message is sent again
+        String answer = m.getBody(String.class);
+        if (status == 429 && rateLimits) {
+            rateLimited.incrementAndGet();
+            long wait = RetryAfter.millis(answer, m.getHeader("Retry-After", String.class),
+                    m.getHeader("X-RateLimit-Reset-After", String.class));
+            boolean global = "true".equalsIgnoreCase(m.getHeader("X-RateLimit-Global", String.class))
+                    || (answer != null && answer.contains("\"global\":true"));
+            notBefore = Math.max(notBefore, System.currentTimeMillis() + wait);
+            throw new RateLimitedException(name + " rate limit" + (global ? " (global)" : ""), wait, global);
         }
         failed.incrementAndGet();
         if (status == 429 || status >= 500 || status == 0) {
             throw new SinkUnavailableException(name + " answered HTTP " + status);
         }
-        exchange.setProperty(REJECTED, true);
         rejected.incrementAndGet();
-        String answer = exchange.getMessage().getBody(String.class);
         String detail = answer == null ? "" : oneLine(answer, 300);
         if (goneStatuses.contains(status)) {
             if (goneStatus == null) {
@@ -118,20 +142,29 @@ public class HttpTarget {
                 LOG.error("{} answered HTTP {} ({}): deleted or wrong URL; nothing more is sent to it until restart, "
                         + "messages go to the {} journal. Check {}", name, status, detail, name, property);
             }
-            return;
+            throw new WebhookGoneException(name + " answered HTTP " + status);
         }
-        log("{} refused a message with HTTP {}: {}; it is kept in the {}-rejected journal", name, status, detail, name);
+        throw new SinkRejectedException(name + " refused a message with HTTP " + status + ": " + detail);
     }
 
-    /** From a breaker's onFallback: one rate-limited line; the route journals the message. */
-    public void fallback(Exchange exchange) {
-        Throwable cause = exchange.getException();
-        if (cause == null) {
-            cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+    /** Discord's bucket headers: when it says nothing remains, no request goes before it resets. */
+    private void rateLimitHeaders(Message m) {
+        if ("0".equals(m.getHeader("X-RateLimit-Remaining", String.class))) {
+            Double resetAfter = RetryAfter.seconds(m.getHeader("X-RateLimit-Reset-After", String.class));
+            if (resetAfter != null) {
+                notBefore = Math.max(notBefore, System.currentTimeMillis() + (long) Math.ceil(resetAfter * 1000));
+            }
         }
-        String why = cause != null ? oneLine(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 200)
-                : "circuit breaker " + exchange.getProperty("CamelCircuitBreakerState");
-        log("{} unavailable ({}); kept in the {} journal", name, why, name);
+    }
+
+    /** How long the next request must wait (ms) because the peer asked so (a 429's retry_after, an empty bucket). */
+    public long waitMillis() {
+        return Math.max(0, notBefore - System.currentTimeMillis());
+    }
+
+    /** One rate-limited line for what the error handling journals (the reason, never the URL). */
+    public void warn(String format, Object... args) {
+        log(format, args);
     }
 
     private void log(String format, Object... args) {
@@ -165,6 +198,11 @@ public class HttpTarget {
 
     public long getRejected() {
         return rejected.get();
+    }
+
+    /** 429 answers (Discord: waited out and sent again). */
+    public long getRateLimited() {
+        return rateLimited.get();
     }
 
     public String getName() {
@@ -218,9 +256,9 @@ public class HttpTarget {
                 : Arrays.stream(statuses.split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** True when a rate limiter in the route waits out 429s, so they are not failures. */
-    public void setPacedRateLimits(boolean paced) {
-        this.pacedRateLimits = paced;
+    /** True for Discord: a 429 is waited out and the message sent again (not a failure); its bucket headers are honoured. */
+    public void setRateLimits(boolean rateLimits) {
+        this.rateLimits = rateLimits;
     }
 
     @Override

@@ -38,7 +38,6 @@ public class Journal {
     private Path dir = Path.of("data", "journal");
     private long maxBytes = 256L * 1024 * 1024;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
     private final LogLimiter fullLog = new LogLimiter(60_000);
@@ -91,16 +90,7 @@ public class Journal {
 
     /** Appends one event as a database row line. */
     public int appendRow(String sink, KickEvent event) {
-        try {
-            return append(sink, MAPPER.writeValueAsString(event));
-        } catch (Exception e) {
-            throw new IllegalStateException("row of " + event + " cannot be written as JSON", e);
-        }
-    }
-
-    /** Appends one message body (JSON) with the time of its oldest event, for the replay's age check. */
-    public int appendMessage(String sink, String body, long oldestMs) {
-        return append(sink, envelope(body, oldestMs));
+        return append(sink, RowBatch.line(event));
     }
 
     /** {@code {"t": oldestMs, "body": <body>}}. */
@@ -113,38 +103,6 @@ public class Journal {
             line.put("body", body);
         }
         return line.toString();
-    }
-
-    /**
-     * Marks lines as in flight to a sink until {@link #release(String)}: if the process is stopped while they are
-     * still out (a slow sink outlived the shutdown timeout), {@link #journalHeld()} writes them to the journal.
-     */
-    public void hold(String sink, List<String> lines, String token) {
-        held.put(token, new Held(sink, List.copyOf(lines)));
-    }
-
-    /** {@link #hold} for one message body and the time of its oldest event. */
-    public void holdMessage(String sink, String body, long oldestMs, String token) {
-        held.put(token, new Held(sink, List.of(envelope(body, oldestMs))));
-    }
-
-    public void release(String token) {
-        held.remove(token);
-    }
-
-    /** Writes every line still in flight to its journal; returns how many. */
-    public int journalHeld() {
-        int n = 0;
-        for (String token : List.copyOf(held.keySet())) {
-            Held h = held.remove(token);
-            if (h != null) {
-                n += append(h.sink(), h.lines());
-            }
-        }
-        return n;
-    }
-
-    private record Held(String sink, List<String> lines) {
     }
 
     /** The oldest {@code max} lines not yet delivered, not removed. */

@@ -1,12 +1,12 @@
 package dev.kickwatch.sink;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kickwatch.ops.Breakers;
+import dev.kickwatch.ops.Queues;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -15,23 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends journaled messages again through the sinks' normal delivery routes, oldest first, once the sink's breaker is
- * not open; removes them once delivered (the DB side is idempotent by row id). Discord messages older than
- * {@code maxAgeMs} are dropped and counted instead. Called by a timer route, one call at a time.
+ * Sends journaled rows and messages again through the sinks' own delivery routes ({@code direct:db-post},
+ * {@code direct:discord-send}), oldest first, while the sink's breaker is not open; a line leaves the journal once its
+ * exchange came back without an exception (the DB side is idempotent by row id). The first failure ends the run:
+ * the line stays, and the next run tries again. Discord messages older than {@code maxAgeMs} are dropped and counted.
+ * Called by a timer route, one call at a time.
  */
 public class JournalReplayer implements CamelContextAware {
 
-    /** Exchange property: this delivery is a replay, so a failure must not be journaled a second time. */
-    public static final String REPLAY = "KickwatchReplay";
-    /** Exchange property set when a delivery ended in the breaker's fallback. */
-    public static final String FAILED = "KickwatchFailed";
     private static final Logger LOG = LoggerFactory.getLogger(JournalReplayer.class);
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private CamelContext camelContext;
     private Journal journal;
     private HttpTarget dbTarget;
     private HttpTarget discordTarget;
+    private DiscordRenderer renderer;
     private int dbBatch = 100;
     private int maxMessagesPerRun = 50;
     /** How long one run may send journaled rows to the DB (runs are kickwatch.journal.replay-interval apart). */
@@ -41,14 +39,20 @@ public class JournalReplayer implements CamelContextAware {
     private final AtomicLong tooOld = new AtomicLong();
 
     public void replay() throws Exception {
-        if (journal.isEmpty("db") && journal.isEmpty("discord")) {
+        boolean db = !dbTarget.isEmpty() && !journal.isEmpty("db");
+        boolean discord = discordTarget.isConfigured() && !journal.isEmpty("discord");
+        if (!db && !discord) {
             return; // the usual case: nothing to do, no template to create
         }
-        int rows;
-        int messages;
+        int rows = 0;
+        int messages = 0;
         try (ProducerTemplate template = camelContext.createProducerTemplate()) {
-            rows = replayDb(template);
-            messages = replayDiscord(template);
+            if (db) {
+                rows = replayDb(template);
+            }
+            if (discord) {
+                messages = replayDiscord(template);
+            }
         }
         if (rows > 0 || messages > 0) {
             LOG.info("Journal replayed: {} rows to the db, {} messages to Discord", rows, messages);
@@ -61,17 +65,13 @@ public class JournalReplayer implements CamelContextAware {
         // drains at the DB's pace, not at a fixed number of batches per run; live rows go first, so a run also
         // ends while the live queue to the DB is more than an eighth full
         long until = System.nanoTime() + DB_RUN_NANOS;
-        BlockingQueue<Exchange> live = Batcher.queueOf(camelContext, "db");
+        BlockingQueue<Exchange> live = Queues.of(camelContext, "db");
         while (System.nanoTime() < until && (live == null || live.size() <= (live.size() + live.remainingCapacity()) / 8)) {
-            if (dbTarget.isEmpty() || Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
+            if (Breakers.isOpen(camelContext, "db-cb") || journal.isEmpty("db")) {
                 break;
             }
             List<String> lines = journal.peek("db", dbBatch);
-            Exchange result = template.send("direct:db-deliver", e -> {
-                e.setProperty("rowLines", lines);
-                e.setProperty(REPLAY, true);
-            });
-            if (failed(result)) {
+            if (template.send("direct:db-post", e -> e.getMessage().setBody(RowBatch.ofLines(lines))).getException() != null) {
                 break;
             }
             journal.remove("db", lines.size());
@@ -84,49 +84,50 @@ public class JournalReplayer implements CamelContextAware {
     int replayDiscord(ProducerTemplate template) {
         int done = 0;
         for (int i = 0; i < maxMessagesPerRun; i++) {
-            if (discordTarget.isEmpty() || discordTarget.isGone() || Breakers.isOpen(camelContext, "discord-cb") || journal.isEmpty("discord")) {
+            if (!discordTarget.isConfigured() || Breakers.isOpen(camelContext, "discord-cb") || journal.isEmpty("discord")) {
                 break;
             }
-            List<String> lines = journal.peek("discord", 1);
+            List<String> lines = journal.peek("discord", DiscordRenderer.MAX_EMBEDS);
             if (lines.isEmpty()) {
                 break;
             }
-            JsonNode entry;
-            try {
-                entry = mapper.readTree(lines.get(0));
-            } catch (Exception e) {
-                entry = null;
+            // the oldest entries that are messages young enough to send: packed into as few requests as fit
+            List<DiscordMessage> next = new ArrayList<>();
+            for (String line : lines) {
+                DiscordMessage message;
+                try {
+                    message = DiscordMessage.fromJournal(line);
+                } catch (IllegalArgumentException e) {
+                    message = null;
+                }
+                boolean expired = message != null && System.currentTimeMillis() - message.oldestMs() > maxAgeMs;
+                if (message == null || expired) {
+                    if (next.isEmpty()) { // at the head: dealt with now
+                        journal.remove("discord", 1);
+                        if (expired) {
+                            LOG.info("Dropped a journaled Discord message older than discord.max-age ({} so far)",
+                                    tooOld.incrementAndGet());
+                        } else {
+                            journal.append("discord-rejected", line);
+                        }
+                        continue;
+                    }
+                    break;
+                }
+                next.add(message);
             }
-            if (entry == null || !entry.has("body")) {
-                journal.remove("discord", 1);
-                journal.append("discord-rejected", lines.get(0));
+            if (next.isEmpty()) {
                 continue;
             }
-            if (System.currentTimeMillis() - entry.path("t").asLong(0) > maxAgeMs) {
-                journal.remove("discord", 1);
-                long n = tooOld.incrementAndGet();
-                LOG.info("Dropped a journaled Discord message older than discord.max-age ({} so far)", n);
-                continue;
-            }
-            String body = entry.get("body").toString();
-            long t = entry.path("t").asLong();
-            Exchange result = template.send("direct:discord-deliver", e -> {
-                e.getMessage().setBody(body);
-                e.setProperty("discordAt", t);
-                e.setProperty(REPLAY, true);
-            });
-            if (failed(result)) {
+            DiscordRenderer.Packed packed = renderer.pack(next);
+            if (template.send("direct:discord-send", e -> e.getMessage().setBody(packed.message())).getException() != null) {
                 break;
             }
-            journal.remove("discord", 1);
-            done++;
+            journal.remove("discord", packed.count());
+            done += packed.count();
         }
         replayed.addAndGet(done);
         return done;
-    }
-
-    private static boolean failed(Exchange result) {
-        return result.getException() != null || Boolean.TRUE.equals(result.getProperty(FAILED, Boolean.class));
     }
 
     public long getReplayed() {
@@ -153,6 +154,10 @@ public class JournalReplayer implements CamelContextAware {
 
     public void setDbTarget(HttpTarget dbTarget) {
         this.dbTarget = dbTarget;
+    }
+
+    public void setRenderer(DiscordRenderer renderer) {
+        this.renderer = renderer;
     }
 
     public void setDiscordTarget(HttpTarget discordTarget) {

@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last step of a shutdown: whatever is still queued after the routes stopped (the shutdown timeout ran out while a
- * sink was slow) is written to the journals, to be replayed at the next start, instead of vanishing with the JVM.
+ * Last step of a shutdown: whatever is still queued, batched or in flight after the routes stopped (the shutdown
+ * timeout ran out while a sink was slow) is written to the journals, to be replayed at the next start, instead of
+ * vanishing with the JVM. A batch whose request was still running may thus be stored twice (the DB ignores the
+ * repeat by row id; Discord may show it twice).
  */
 public class QueueDrainer extends ServiceSupport implements StartupListener {
 
@@ -48,7 +50,16 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
             return;
         }
         Journal journal = refused.getJournal();
-        int inFlight = journal.journalHeld();
+        int inFlight = 0;
+        RowBatching rowBatches = context.getRegistry().lookupByNameAndType("dbBatching", RowBatching.class);
+        for (RowBatch batch : rowBatches == null ? List.<RowBatch>of() : rowBatches.unfinished()) {
+            inFlight += journal.append("db", batch.lines());
+        }
+        DiscordRenderer renderer = context.getRegistry().lookupByNameAndType("discordRenderer", DiscordRenderer.class);
+        DiscordBatching discordBatches = context.getRegistry().lookupByNameAndType("discordBatching", DiscordBatching.class);
+        for (DiscordBatch batch : discordBatches == null ? List.<DiscordBatch>of() : discordBatches.unfinished()) {
+            inFlight += journal.append("discord", renderer.messages(batch).stream().map(DiscordMessage::journalLine).toList());
+        }
         int rows = 0;
         int notifications = 0;
         for (KickEvent e : take("events")) {
@@ -61,7 +72,6 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
             journal.appendRow("db", e);
             rows++;
         }
-        DiscordRenderer renderer = context.getRegistry().lookupByNameAndType("discordRenderer", DiscordRenderer.class);
         for (KickEvent e : take("discord")) {
             if (refused.wantsDiscord(e)) { // a webhook is configured (the renderer's filter passed before the queue)
                 journal.append("discord", renderer.journalLineOf(e));
@@ -69,7 +79,7 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
             }
         }
         if (rows > 0 || notifications > 0 || inFlight > 0) {
-            LOG.warn("Shutdown: {} queued rows, {} queued notifications and {} lines in flight written to the journals "
+            LOG.warn("Shutdown: {} queued rows, {} queued notifications and {} batched or in-flight lines written to the journals "
                     + "for the next start", rows, notifications, inFlight);
         }
     }

@@ -3,16 +3,19 @@ package dev.kickwatch.sink;
 import dev.kickwatch.LogLimiter;
 import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.event.TypeFilter;
+import dev.kickwatch.QueueOverflow;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that journals an event for each sink that wants it, when it cannot go through the queues: refused
- * by the full event queue (error-handling route), left in a queue at shutdown ({@link QueueDrainer}), or failed in
- * dispatch — for instance in flight when a live reload forces the old route to stop (this class is the dispatch
- * consumer's exception handler). The Discord journal is written only when a webhook is configured.
+ * The one place that journals an event that cannot go through the queues, for each sink that wants it: refused by a
+ * full queue or failed in ingest or dispatch (routeConfiguration {@code event-errors}), left in a queue at shutdown
+ * ({@link QueueDrainer}), or rejected before routing, e.g. in flight when a live reload forces the old route to stop
+ * (this class is also the dispatch consumer's exception handler). The Discord journal is written only when a
+ * webhook is configured.
  */
 public class RefusedEvents implements ExceptionHandler {
 
@@ -23,6 +26,7 @@ public class RefusedEvents implements ExceptionHandler {
     private TypeFilter dbFilter;
     private DiscordRenderer discordRenderer;
     private HttpTarget discordTarget;
+    private QueueOverflow overflow = new QueueOverflow();
 
     /** Journals the event for the DB and for Discord, each if it wants it. Returns nothing: a route's body stays. */
     public void journal(KickEvent event) {
@@ -32,6 +36,36 @@ public class RefusedEvents implements ExceptionHandler {
         if (wantsDiscord(event)) {
             journal.append("discord", discordRenderer.journalLineOf(event));
         }
+    }
+
+    /**
+     * A full seda queue refused the event in hand: journaled for the sinks behind that queue (the event queue: both
+     * sinks, as their filters want; a sink's queue: that sink), counted, one rate-limited line.
+     */
+    public void queueFull(Exchange exchange) {
+        KickEvent event = exchange.getMessage().getBody(KickEvent.class);
+        String queue = queueName(exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class));
+        switch (queue) {
+            case "discord" -> journal.append("discord", discordRenderer.journalLineOf(event));
+            case "db" -> journal.appendRow("db", event);
+            default -> journal(event);
+        }
+        overflow.record(queue, "events".equals(queue) ? "the sinks that want it" : queue);
+    }
+
+    /** Any other failure in ingest or dispatch: an event is journaled for the sinks that want it; one line. */
+    public void failed(Exchange exchange) {
+        handleException(null, exchange, exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** {@code seda://db?size=1000} → {@code db}. */
+    static String queueName(String endpointUri) {
+        if (endpointUri == null) {
+            return "events";
+        }
+        String s = endpointUri.replaceFirst("^seda:(//)?", "");
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q);
     }
 
     public boolean wantsDb(KickEvent event) {
@@ -67,7 +101,9 @@ public class RefusedEvents implements ExceptionHandler {
                 LOG.warn("Event {} could not be dispatched ({}); journaled for the sinks that want it", event, why);
             }
         } else if (limiter.tryAcquire() >= 0) {
-            LOG.warn("Dispatch failed: {}", why);
+            Object kind = exchange == null ? null : exchange.getMessage().getHeader("KickPusherEvent");
+            Object channel = exchange == null ? null : exchange.getMessage().getHeader("KickPusherChannel");
+            LOG.warn("Kick event {} on {} could not be handled: {}", kind, channel, why);
         }
     }
 
@@ -81,6 +117,10 @@ public class RefusedEvents implements ExceptionHandler {
 
     public void setDiscordRenderer(DiscordRenderer discordRenderer) {
         this.discordRenderer = discordRenderer;
+    }
+
+    public void setOverflow(QueueOverflow overflow) {
+        this.overflow = overflow;
     }
 
     public void setDiscordTarget(HttpTarget discordTarget) {

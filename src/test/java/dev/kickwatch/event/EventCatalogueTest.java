@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kickwatch.sink.DiscordRenderer;
-import dev.kickwatch.sink.Rows;
+import dev.kickwatch.sink.RowBatch;
 import dev.kickwatch.support.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,6 @@ class EventCatalogueTest {
 
     static DiscordRenderer renderer;
     final KickEventNormalizer normalizer = new KickEventNormalizer();
-    final Rows rows = new Rows();
 
     @BeforeAll
     static void shippedDefaults() throws Exception {
@@ -111,7 +110,7 @@ class EventCatalogueTest {
         assertEquals(Instant.parse(createdAt), Instant.parse(e.getCreatedAt()));
 
         // the DB row: exactly interface.md's fields, the inner payload whole
-        JsonNode row = JSON.readTree(rows.line(e));
+        JsonNode row = JSON.readTree(RowBatch.line(e));
         List<String> names = new ArrayList<>();
         row.fieldNames().forEachRemaining(names::add);
         assertEquals(ROW_FIELDS, names);

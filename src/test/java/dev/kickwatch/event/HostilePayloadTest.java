@@ -5,7 +5,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kickwatch.sink.DiscordRenderer;
-import dev.kickwatch.sink.Rows;
+import dev.kickwatch.sink.RowBatch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,7 +83,7 @@ class HostilePayloadTest {
         assertTrue(e.getId() != null && !e.getId().isBlank());
         assertTrue(e.getCreatedAt() != null && Instant.parse(e.getCreatedAt()) != null);
 
-        JsonNode row = JSON.readTree(new Rows().line(e));
+        JsonNode row = JSON.readTree(RowBatch.line(e));
         assertEquals(11, row.size());
         assertEquals(content, row.get("content").isNull() ? null : row.get("content").asText(), "user text kept exactly");
 

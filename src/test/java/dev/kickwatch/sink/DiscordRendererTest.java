@@ -88,4 +88,53 @@ class DiscordRendererTest {
         assertEquals("[\"987\"]", body.get("allowed_mentions").get("roles").toString());
         assertEquals(0, body.get("allowed_mentions").get("parse").size());
     }
+
+    @Test
+    void should_split_a_batch_into_messages_within_discords_limits_in_order() throws Exception {
+        DiscordRenderer r = new DiscordRenderer();
+        DiscordBatch batch = new DiscordBatch();
+        for (int i = 0; i < 10; i++) {
+            KickEvent e = chat("u", i + " " + "x".repeat(2000)); // about 2,040 characters an embed
+            batch.add(e, r.embed(e));
+        }
+        java.util.List<DiscordMessage> messages = r.messages(batch);
+        assertEquals(5, messages.size(), "2 embeds of about 2,040 characters fit in 6,000, a third does not");
+        int next = 0;
+        for (DiscordMessage m : messages) {
+            JsonNode body = json.readTree(m.json());
+            assertTrue(body.get("allowed_mentions").get("parse").isArray());
+            int chars = 0;
+            for (JsonNode embed : body.get("embeds")) {
+                assertTrue(embed.get("description").asText().startsWith(next++ + " "), "order kept");
+                chars += DiscordRenderer.embedChars((com.fasterxml.jackson.databind.node.ObjectNode) embed);
+            }
+            assertTrue(chars <= DiscordRenderer.TOTAL_MAX, "message of " + chars + " characters");
+        }
+        assertEquals(10, next);
+    }
+
+    @Test
+    void should_pack_journaled_messages_into_one_request_as_far_as_the_limits_allow() throws Exception {
+        DiscordRenderer r = new DiscordRenderer();
+        java.util.List<DiscordMessage> journaled = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            journaled.add(DiscordMessage.fromJournal(Journal.envelope(r.render(chat("u", "m" + i)), 1000L + i)));
+        }
+        DiscordRenderer.Packed packed = r.pack(journaled);
+        assertEquals(10, packed.count(), "10 embeds per message");
+        JsonNode body = json.readTree(packed.message().json());
+        assertEquals(10, body.get("embeds").size());
+        assertEquals("m9", body.get("embeds").get(9).get("description").asText());
+        assertEquals(1000L, packed.message().oldestMs());
+        assertEquals(0, body.get("allowed_mentions").get("parse").size());
+
+        DiscordRenderer withRole = new DiscordRenderer();
+        withRole.setLiveRoleId("42");
+        KickEvent live = chat("somechan", null);
+        live.setType("livestream.status.updated");
+        live.setPusherEvent("StreamerIsLive");
+        java.util.List<DiscordMessage> mixed = java.util.List.of(
+                DiscordMessage.fromJournal(Journal.envelope(withRole.render(live), 1L)), journaled.get(0));
+        assertEquals(1, withRole.pack(mixed).count(), "a role mention is sent on its own");
+    }
 }

@@ -40,7 +40,12 @@ public final class HttpSinkServer implements AutoCloseable {
     private volatile Function<Request, Response> behaviour = r -> Response.of(204);
 
     public HttpSinkServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        this(0);
+    }
+
+    /** On that port (0: a free one); a server can come back on the port of one that was closed. */
+    public HttpSinkServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -70,6 +75,10 @@ public final class HttpSinkServer implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public List<Request> requests() {

@@ -35,7 +35,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 /**
  * Build-time check of the YAML routes: every file is parsed by Camel's YAML DSL (a misspelled EIP or EIP option
  * fails here) and every static endpoint ({@code uri} + {@code parameters}) is created with the placeholders of
- * application.properties (an unknown endpoint option fails here). Each problem is one line: {@code file:line: what}.
+ * application.properties (an unknown endpoint option fails here); an endpoint of a route template is created once per
+ * {@code templatedRoute} of the same file, with its parameters. Each problem is one line: {@code file:line: what}.
  * Run by Maven before the tests ({@code mvn verify}); by hand: {@code RouteValidator routes application.properties}.
  */
 public final class RouteValidator {
@@ -105,14 +106,23 @@ public final class RouteValidator {
             } catch (Exception e) {
                 problems.add(located(name, oneLine(e)));
             }
+            Map<String, List<Map<String, String>>> instances = templatedRoutes(file);
             for (EndpointUse use : endpoints(file)) {
                 if (use.uri.contains("${")) {
                     continue; // dynamic (toD): only known at run time
                 }
-                try {
-                    context.getEndpoint(context.resolvePropertyPlaceholders(use.uri));
-                } catch (Exception e) {
-                    problems.addAll(endpointProblems(name, use, oneLine(e)));
+                List<Map<String, String>> uses = use.template == null ? List.of(Map.of())
+                        : instances.getOrDefault(use.template, List.of());
+                for (Map<String, String> parameters : uses) {
+                    String uri = use.uri;
+                    for (Map.Entry<String, String> param : parameters.entrySet()) {
+                        uri = uri.replace("{{" + param.getKey() + "}}", param.getValue());
+                    }
+                    try {
+                        context.getEndpoint(context.resolvePropertyPlaceholders(uri));
+                    } catch (Exception e) {
+                        problems.addAll(endpointProblems(name, use, oneLine(e)));
+                    }
                 }
             }
         }
@@ -138,7 +148,8 @@ public final class RouteValidator {
         return URISupport.sanitizeUri(msg.replaceAll("\\s+", " ").trim());
     }
 
-    record EndpointUse(String base, String uri, int line, Map<String, Integer> parameterLines) {
+    /** An endpoint in a route file; {@code template} is the id of the route template it is in, or null. */
+    record EndpointUse(String base, String uri, int line, Map<String, Integer> parameterLines, String template) {
     }
 
     private static final Pattern UNKNOWN =
@@ -167,25 +178,69 @@ public final class RouteValidator {
              Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
             Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, r)));
             while (composer.hasNext()) {
-                walk(composer.next(), out);
+                walk(composer.next(), out, null);
             }
         }
         return out;
     }
 
-    private static void walk(Node node, List<EndpointUse> out) {
+    /** Template id → the parameter values of each {@code templatedRoute} of the file that uses it. */
+    static Map<String, List<Map<String, String>>> templatedRoutes(Path file) throws IOException {
+        Map<String, List<Map<String, String>>> out = new HashMap<>();
+        LoadSettings settings = LoadSettings.builder().build();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, r)));
+            while (composer.hasNext()) {
+                if (!(composer.next() instanceof SequenceNode root)) {
+                    continue;
+                }
+                for (Node item : root.getValue()) {
+                    MappingNode tr = child(item, "templatedRoute") instanceof MappingNode m ? m : null;
+                    if (tr == null || !(child(tr, "routeTemplateRef") instanceof ScalarNode ref)) {
+                        continue;
+                    }
+                    Map<String, String> values = new HashMap<>();
+                    if (child(tr, "parameters") instanceof SequenceNode ps) {
+                        for (Node p : ps.getValue()) {
+                            if (child(p, "name") instanceof ScalarNode n && child(p, "value") instanceof ScalarNode v) {
+                                values.put(n.getValue(), v.getValue());
+                            }
+                        }
+                    }
+                    out.computeIfAbsent(ref.getValue(), k -> new ArrayList<>()).add(values);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Node child(Node node, String key) {
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    return t.getValueNode();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void walk(Node node, List<EndpointUse> out, String template) {
         if (node instanceof MappingNode m) {
             ScalarNode uri = null;
             MappingNode params = null;
             for (NodeTuple t : m.getValue()) {
+                String inTemplate = template;
                 if (t.getKeyNode() instanceof ScalarNode k) {
                     if (k.getValue().equals("uri") && t.getValueNode() instanceof ScalarNode v) {
                         uri = v;
                     } else if (k.getValue().equals("parameters") && t.getValueNode() instanceof MappingNode pm) {
                         params = pm;
+                    } else if (k.getValue().equals("routeTemplate") && child(t.getValueNode(), "id") instanceof ScalarNode id) {
+                        inTemplate = id.getValue();
                     }
                 }
-                walk(t.getValueNode(), out);
+                walk(t.getValueNode(), out, inTemplate);
             }
             if (uri != null) {
                 StringJoiner q = new StringJoiner("&");
@@ -204,10 +259,10 @@ public final class RouteValidator {
                 String base = uri.getValue();
                 String full = q.length() == 0 ? base : base + (base.contains("?") ? "&" : "?") + q;
                 int line = uri.getStartMark().map(mk -> mk.getLine() + 1).orElse(0);
-                out.add(new EndpointUse(base, full, line, lines));
+                out.add(new EndpointUse(base, full, line, lines, template));
             }
         } else if (node instanceof SequenceNode s) {
-            s.getValue().forEach(n -> walk(n, out));
+            s.getValue().forEach(n -> walk(n, out, template));
         }
     }
 }

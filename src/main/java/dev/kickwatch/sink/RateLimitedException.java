@@ -1,0 +1,25 @@
+package dev.kickwatch.sink;
+
+/**
+ * Discord answered 429: the same message is sent again after exactly {@link #getRetryAfterMs()} by Camel's
+ * redelivery ({@link RetryAfter} sets the delay). Not a circuit-breaker failure. Carries no URL.
+ */
+public class RateLimitedException extends RuntimeException {
+
+    private final long retryAfterMs;
+    private final boolean global;
+
+    public RateLimitedException(String message, long retryAfterMs, boolean global) {
+        super(message, null, false, false);
+        this.retryAfterMs = retryAfterMs;
+        this.global = global;
+    }
+
+    public long getRetryAfterMs() {
+        return retryAfterMs;
+    }
+
+    public boolean isGlobal() {
+        return global;
+    }
+}
