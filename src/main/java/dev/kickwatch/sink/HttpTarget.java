@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-import dev.kickwatch.LogLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -51,7 +50,6 @@ public class HttpTarget {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
-    private final LogLimiter logLimiter = new LogLimiter(10_000);
 
     /** True when no URL is configured: the route uses its local fallback (console or file). */
     public boolean isEmpty() {
@@ -160,18 +158,6 @@ public class HttpTarget {
     /** How long the next request must wait (ms) because the peer asked so (a 429's retry_after, an empty bucket). */
     public long waitMillis() {
         return Math.max(0, notBefore - System.currentTimeMillis());
-    }
-
-    /** One rate-limited line for what the error handling journals (the reason, never the URL). */
-    public void warn(String format, Object... args) {
-        log(format, args);
-    }
-
-    private void log(String format, Object... args) {
-        long held = logLimiter.tryAcquire();
-        if (held >= 0) {
-            LOG.warn(format + (held > 0 ? " (" + held + " similar lines held back)" : ""), args);
-        }
     }
 
     static String oneLine(String s, int max) {
