@@ -11,7 +11,7 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 final class ConfigCheck {
 
-    /** The normalized event types of interface.md. */
+    /** The normalized event types (README, "Events"). */
     static final Set<String> TYPES = Set.of("chat.message.sent", "chat.message.deleted", "moderation.banned",
             "moderation.unbanned", "channel.subscription.new", "channel.subscription.gifts", "channel.followed",
             "livestream.status.updated", "channel.hosted", "chat.message.pinned", "chat.poll.updated", "chatroom.updated",

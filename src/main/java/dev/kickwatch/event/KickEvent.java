@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One normalized Kick event. Its JSON form is exactly the database row of interface.md; the Pusher names it came
+ * One normalized Kick event. Its JSON form is exactly the database row (README, "The database table"); the Pusher names it came
  * with are kept for rendering and logs but are not part of the row.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -19,7 +19,7 @@ import org.apache.camel.Header;
 
 /**
  * Turns one Kick application frame (the inner {@code data} JSON and the headers of the {@code kick:} consumer) into
- * a {@link KickEvent} with a normalized type and a deterministic id (kick-protocol.md §4.0.1).
+ * a {@link KickEvent} with a normalized type and a deterministic id (README, "Events").
  */
 public class KickEventNormalizer {
 

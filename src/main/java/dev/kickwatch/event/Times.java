@@ -10,7 +10,10 @@ import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Lenient parsing of every timestamp shape Kick sends (kick-protocol.md §4.0). */
+/**
+ * Lenient parsing of every timestamp shape Kick sends: ISO-8601 with or without zone or fraction, the same with a
+ * space instead of the {@code T}, and epoch seconds or milliseconds.
+ */
 public final class Times {
 
     private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()

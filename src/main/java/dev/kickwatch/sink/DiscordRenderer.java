@@ -19,7 +19,7 @@ import dev.kickwatch.event.Times;
 
 /**
  * Decides which events reach Discord and renders each as one embed within Discord's limits, always with
- * {@code allowed_mentions} so relayed text can never ping anyone (kick-protocol.md §7).
+ * {@code allowed_mentions} so relayed text can never ping anyone (Discord's limits: 10 embeds, 6,000 characters a message).
  */
 public class DiscordRenderer {
 

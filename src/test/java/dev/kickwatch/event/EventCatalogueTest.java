@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every Kick event of kick-protocol.md §4, from a realistic fixture frame under src/test/resources/fixtures: normalized
- * event, DB row exactly as interface.md (payload kept whole), and whether and how it reaches Discord under the
+ * Every Kick event kickwatch knows (README, "Events"), from a realistic fixture frame under src/test/resources/fixtures: normalized
+ * event, DB row exactly as README's "The database table" (payload kept whole), and whether and how it reaches Discord under the
  * shipped defaults of application.properties.
  */
 class EventCatalogueTest {
@@ -109,7 +109,7 @@ class EventCatalogueTest {
         assertEquals(content, e.getContent());
         assertEquals(Instant.parse(createdAt), Instant.parse(e.getCreatedAt()));
 
-        // the DB row: exactly interface.md's fields, the inner payload whole
+        // the DB row: exactly the table's fields, the inner payload whole
         JsonNode row = JSON.readTree(RowBatch.line(e));
         List<String> names = new ArrayList<>();
         row.fieldNames().forEachRemaining(names::add);

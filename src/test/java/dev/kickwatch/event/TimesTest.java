@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Every timestamp shape of kick-protocol.md §4.0. */
+/** Every timestamp shape Kick sends. */
 class TimesTest {
 
     @ParameterizedTest
