@@ -3,10 +3,9 @@ package dev.kickwatch;
 import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.sink.QueueDrainer;
+import dev.kickwatch.sink.SinkBreaker;
 import org.apache.camel.CamelConfiguration;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.CamelContextHelper;
 
 /** What lives as long as the CamelContext: the queue drainer that runs last at shutdown, and the metrics. */
 public class KickwatchConfiguration implements CamelConfiguration {
@@ -14,11 +13,7 @@ public class KickwatchConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         new ConfigCheck(context.getPropertiesComponent()).run();
-        // one registry of resilience4j breakers, a bean: the sinks' breakers, the circuitBreaker EIP and the
-        // resilience4j metrics all find this one
-        if (CamelContextHelper.findSingleByType(context, CircuitBreakerRegistry.class) == null) {
-            context.getRegistry().bind("circuitBreakerRegistry", CircuitBreakerRegistry.ofDefaults());
-        }
+        SinkBreaker.registryOf(context); // bound before the routes and the metrics binding look for it
         QueueDrainer drainer = new QueueDrainer(context);
         context.addService(drainer, true, true);
         context.addStartupListener(drainer);

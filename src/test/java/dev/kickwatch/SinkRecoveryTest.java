@@ -110,9 +110,7 @@ class SinkRecoveryTest extends RelayTestSupport {
                 return HttpSinkServer.Response.of(503, "{\"message\":\"upstream\"}");
             }
             try {
-                for (JsonNode embed : JSON.readTree(r.body()).get("embeds")) {
-                    delivered.add(embed.get("description").asText());
-                }
+                delivered.addAll(dev.kickwatch.support.Fixtures.embedDescriptions(r.body()));
             } catch (Exception e) {
                 return HttpSinkServer.Response.of(400);
             }

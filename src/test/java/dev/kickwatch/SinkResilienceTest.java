@@ -133,9 +133,7 @@ class SinkResilienceTest extends RelayTestSupport {
             }
             window.add(now);
             try {
-                for (JsonNode embed : JSON.readTree(r.body()).get("embeds")) {
-                    delivered.add(embed.get("description").asText());
-                }
+                delivered.addAll(dev.kickwatch.support.Fixtures.embedDescriptions(r.body()));
             } catch (Exception e) {
                 return HttpSinkServer.Response.of(400);
             }

@@ -108,6 +108,11 @@ public class DiscordRenderer {
         return out;
     }
 
+    /** The journal lines of a batch that was not delivered: its messages, as {@link DiscordMessage#journalLine()}. */
+    public List<String> journalLines(DiscordBatch batch) {
+        return messages(batch).stream().map(DiscordMessage::journalLine).toList();
+    }
+
     /** A message made of the first {@code count} journaled messages. */
     public record Packed(DiscordMessage message, int count) {
     }

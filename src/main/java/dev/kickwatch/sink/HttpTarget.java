@@ -126,7 +126,7 @@ public class HttpTarget {
             boolean global = "true".equalsIgnoreCase(m.getHeader("X-RateLimit-Global", String.class))
                     || (answer != null && answer.contains("\"global\":true"));
             notBefore = Math.max(notBefore, System.currentTimeMillis() + wait);
-            throw new RateLimitedException(name + " rate limit" + (global ? " (global)" : ""), wait, global);
+            throw new RateLimitedException(name + " rate limit" + (global ? " (global)" : ""), wait);
         }
         failed.incrementAndGet();
         if (status == 429 || status >= 500 || status == 0) {

@@ -58,7 +58,7 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
         DiscordRenderer renderer = context.getRegistry().lookupByNameAndType("discordRenderer", DiscordRenderer.class);
         DiscordBatching discordBatches = context.getRegistry().lookupByNameAndType("discordBatching", DiscordBatching.class);
         for (DiscordBatch batch : discordBatches == null ? List.<DiscordBatch>of() : discordBatches.unfinished()) {
-            inFlight += journal.append("discord", renderer.messages(batch).stream().map(DiscordMessage::journalLine).toList());
+            inFlight += journal.append("discord", renderer.journalLines(batch));
         }
         int rows = 0;
         int notifications = 0;

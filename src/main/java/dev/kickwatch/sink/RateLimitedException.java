@@ -7,19 +7,13 @@ package dev.kickwatch.sink;
 public class RateLimitedException extends RuntimeException {
 
     private final long retryAfterMs;
-    private final boolean global;
 
-    public RateLimitedException(String message, long retryAfterMs, boolean global) {
+    public RateLimitedException(String message, long retryAfterMs) {
         super(message, null, false, false);
         this.retryAfterMs = retryAfterMs;
-        this.global = global;
     }
 
     public long getRetryAfterMs() {
         return retryAfterMs;
-    }
-
-    public boolean isGlobal() {
-        return global;
     }
 }

@@ -119,15 +119,19 @@ public class SinkBreaker implements CamelContextAware {
         }
     }
 
-    /** Camel's registry of resilience4j breakers (a bean, so the EIP and the Micrometer binding use the same one). */
     private CircuitBreakerRegistry registry() {
-        if (camelContext == null) {
-            return CircuitBreakerRegistry.ofDefaults();
-        }
-        CircuitBreakerRegistry r = CamelContextHelper.findSingleByType(camelContext, CircuitBreakerRegistry.class);
+        return camelContext == null ? CircuitBreakerRegistry.ofDefaults() : registryOf(camelContext);
+    }
+
+    /**
+     * The context's one registry of resilience4j breakers, bound as a bean on first use: the sinks' breakers, the
+     * circuitBreaker EIP and the resilience4j metrics all find this one.
+     */
+    public static CircuitBreakerRegistry registryOf(CamelContext context) {
+        CircuitBreakerRegistry r = CamelContextHelper.findSingleByType(context, CircuitBreakerRegistry.class);
         if (r == null) {
             r = CircuitBreakerRegistry.ofDefaults();
-            camelContext.getRegistry().bind("circuitBreakerRegistry", r);
+            context.getRegistry().bind("circuitBreakerRegistry", r);
         }
         return r;
     }

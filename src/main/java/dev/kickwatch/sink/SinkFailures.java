@@ -40,7 +40,7 @@ public class SinkFailures {
             journal.append(sink + suffix, message.journalLine());
         } else if (body instanceof DiscordBatch batch) {
             sink = "discord";
-            journal.append(sink + suffix, discordRenderer.messages(batch).stream().map(DiscordMessage::journalLine).toList());
+            journal.append(sink + suffix, discordRenderer.journalLines(batch));
         } else {
             LOG.error("A sink failed on {} and it cannot be journaled: it is lost ({})", body, reason(exchange));
             return;

@@ -47,7 +47,7 @@ class SinkBreakerTest {
         for (int i = 0; i < 5; i++) {
             fail(cb, new SinkRejectedException("400"));
             fail(cb, new WebhookGoneException("404"));
-            fail(cb, new RateLimitedException("429", 100, false));
+            fail(cb, new RateLimitedException("429", 100));
         }
         assertEquals(CircuitBreaker.State.CLOSED, cb.getState());
         fail(cb, new SinkUnavailableException("503"));

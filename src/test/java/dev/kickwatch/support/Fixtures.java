@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,5 +60,14 @@ public final class Fixtures {
     public static int publish(PusherServer server, String name) {
         JsonNode f = frame(name);
         return server.publish(f.get("channel").asText(), f.get("event").asText(), f.get("data").toString());
+    }
+
+    /** The descriptions of the embeds of a Discord webhook body, in order (throws on a body that is not one). */
+    public static List<String> embedDescriptions(String body) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode embed : JSON.readTree(body).get("embeds")) {
+            out.add(embed.get("description").asText());
+        }
+        return out;
     }
 }
