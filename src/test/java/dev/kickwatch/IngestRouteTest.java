@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kickwatch.pusher.KickConsumer;
+import dev.kickwatch.pusher.KickChannel;
+import dev.kickwatch.pusher.KickFrame;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -43,13 +43,8 @@ class IngestRouteTest {
 
     void send(String fixture) {
         JsonNode f = frame(fixture);
-        template.sendBodyAndHeaders("direct:kick", f.get("data").toString(), Map.of(
-                KickConsumer.PUSHER_CHANNEL, f.get("channel").asText(),
-                KickConsumer.PUSHER_EVENT, f.get("event").asText(),
-                KickConsumer.CHANNEL_SLUG, "testchan",
-                KickConsumer.CHATROOM_ID, 1000L,
-                KickConsumer.CHANNEL_ID, 2000L,
-                KickConsumer.RECEIVED_AT, Instant.now()));
+        template.sendBody("direct:kick", new KickFrame(f.get("event").asText(), f.get("channel").asText(),
+                f.get("data").toString(), new KickChannel("testchan", 1000L, 2000L), Instant.now()));
     }
 
     @Test

@@ -4,11 +4,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+
 /**
  * Remembers the dedupe keys of recent events, within a time window and a size bound, so the same action that Kick
  * repeats on several Pusher channels (or a frame sent twice) is relayed once.
  */
-public class EventDeduplicator {
+public class EventDeduplicator implements Predicate {
 
     private long windowMs = 120_000;
     private int maxEntries = 50_000;
@@ -23,6 +26,12 @@ public class EventDeduplicator {
     /** The most keys remembered at once; the oldest go first. */
     public void setMaxEntries(int maxEntries) {
         this.maxEntries = maxEntries;
+    }
+
+    /** The ingest route's filter: true the first time the action in the body is seen within the window. */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return isFirst(exchange.getMessage().getBody(KickEvent.class));
     }
 
     /** True the first time a key is seen within the window. */

@@ -28,6 +28,7 @@ public class KickEvent {
     private String createdAt;
     private String receivedAt;
     private JsonNode payload;
+    private String rawPayload;
     private String pusherEvent;
     private String pusherChannel;
     private String dedupeKey;
@@ -130,8 +131,23 @@ public class KickEvent {
         return payload;
     }
 
+    /** Also forgets the raw payload text, which may no longer match. */
     public void setPayload(JsonNode payload) {
         this.payload = payload;
+        this.rawPayload = null;
+    }
+
+    /**
+     * The payload's text as Kick sent it, when that is one JSON value on one line (else null): the row writer copies
+     * it instead of writing the tree again.
+     */
+    @JsonIgnore
+    public String getRawPayload() {
+        return rawPayload;
+    }
+
+    public void setRawPayload(String rawPayload) {
+        this.rawPayload = rawPayload;
     }
 
     /** The Pusher event name without its {@code App\Events\} prefix. */

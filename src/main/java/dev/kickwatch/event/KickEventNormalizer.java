@@ -9,32 +9,42 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.kickwatch.pusher.KickConsumer;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
+import dev.kickwatch.pusher.KickChannel;
+import dev.kickwatch.pusher.KickFrame;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
 
 /**
  * Turns one Kick application frame (the inner {@code data} JSON and the headers of the {@code kick:} consumer) into
  * a {@link KickEvent} with a normalized type and a deterministic id (README, "Events").
  */
-public class KickEventNormalizer {
+public class KickEventNormalizer implements Processor {
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    // a payload is one JSON value and nothing after it, so its text can go into the row as it came
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    public KickEvent normalize(@Body String data,
-                               @Header(KickConsumer.PUSHER_EVENT) String pusherEvent,
-                               @Header(KickConsumer.PUSHER_CHANNEL) String pusherChannel,
-                               @Header(KickConsumer.CHANNEL_SLUG) String slug,
-                               @Header(KickConsumer.CHATROOM_ID) Long chatroomId,
-                               @Header(KickConsumer.CHANNEL_ID) Long channelId,
-                               @Header(KickConsumer.RECEIVED_AT) Instant receivedAt) {
+    /** The ingest route's step: the {@link KickFrame} body becomes a {@link KickEvent}. */
+    @Override
+    public void process(Exchange exchange) {
+        Message m = exchange.getMessage();
+        KickFrame f = m.getBody(KickFrame.class);
+        KickChannel c = f.channel();
+        m.setBody(normalize(f.data(), f.pusherEvent(), f.pusherChannel(), c.slug(), c.chatroomId(), c.channelId(),
+                f.receivedAt()));
+    }
+
+    public KickEvent normalize(String data, String pusherEvent, String pusherChannel, String slug, Long chatroomId,
+                               Long channelId, Instant receivedAt) {
         JsonNode p = parse(data);
         String event = shortName(pusherEvent);
         Instant received = receivedAt != null ? receivedAt : Instant.now();
+        String receivedText = Times.format(received);
 
         KickEvent e = new KickEvent();
         e.setPusherEvent(event);
@@ -43,7 +53,8 @@ public class KickEventNormalizer {
         e.setChatroomId(chatroomId);
         e.setChannelId(channelId);
         e.setPayload(p);
-        e.setReceivedAt(received.toString());
+        e.setReceivedAt(receivedText);
+        e.setRawPayload((p.isObject() || p.isArray()) && data != null && !data.isBlank() ? compactJson(data) : null);
         Instant created = null;
         String naturalId = null;
 
@@ -178,7 +189,7 @@ public class KickEventNormalizer {
         if (e.getDedupeKey() == null) {
             e.setDedupeKey(e.getType() + "|" + e.getId());
         }
-        e.setCreatedAt((created != null ? created : received).toString());
+        e.setCreatedAt(created != null ? Times.format(created) : receivedText);
         return e;
     }
 
@@ -189,6 +200,14 @@ public class KickEventNormalizer {
         }
         int i = pusherEvent.lastIndexOf('\\');
         return i >= 0 ? pusherEvent.substring(i + 1) : pusherEvent;
+    }
+
+    /**
+     * The payload's own text, to be written into the row as it came, when it is on one line (the parser has
+     * checked that it is one JSON value and nothing else); else null, and the row is written from the tree.
+     */
+    private static String compactJson(String data) {
+        return data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0 ? null : data;
     }
 
     private JsonNode parse(String data) {

@@ -5,11 +5,20 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+
 /** Which normalized event types a sink takes: {@code all} (or empty), or a comma list of types (db.events). */
-public class TypeFilter {
+public class TypeFilter implements Predicate {
 
     private Set<String> types = Set.of();
     private boolean all = true;
+
+    /** A route's filter: whether the event in the body is wanted. */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return wanted(exchange.getMessage().getBody(KickEvent.class));
+    }
 
     public boolean wanted(KickEvent e) {
         return all || (e.getType() != null && types.contains(e.getType()));

@@ -23,20 +23,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.apache.camel.spi.EventNotifier;
 
 /**
  * kickwatch's own Prometheus metrics (names {@code kickwatch_*}), read from the state the beans already keep; bound to
  * Camel's Micrometer registry once the context has started. README lists each one.
  */
-public class KickwatchMetrics implements StartupListener {
+public class KickwatchMetrics implements StartupListener, Processor {
 
     private volatile MeterRegistry registry;
     /** type -> channel -> counter: looked up per event without building a key. */
     private final Map<String, Map<String, Counter>> received = new ConcurrentHashMap<>();
 
-    /** Counts one normalized event by type and Kick channel (called by the ingest route). */
-    public void received(Exchange exchange) {
+    /** Counts one normalized event by type and Kick channel (a step of the ingest route). */
+    @Override
+    public void process(Exchange exchange) {
         MeterRegistry r = registry;
         KickEvent e = exchange.getMessage().getBody(KickEvent.class);
         if (r == null || e == null) {
@@ -52,6 +56,13 @@ public class KickwatchMetrics implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // Camel's route metrics (camel_routes_*) need route events only; without this its notifier would be handed an
+        // event object for every exchange created, sent and completed: several per Kick event
+        for (EventNotifier n : context.getManagementStrategy().getEventNotifiers()) {
+            if (n instanceof MicrometerRouteEventNotifier) {
+                n.setIgnoreExchangeEvents(true);
+            }
+        }
         MeterRegistry r = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (r == null) {
             return; // metrics are switched off

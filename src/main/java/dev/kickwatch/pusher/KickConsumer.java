@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -27,20 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps exactly one Pusher socket open to Kick and turns application frames into exchanges, in arrival order, on
- * one Vert.x event-loop context. All mutable state below is confined to that context.
+ * Keeps exactly one Pusher socket open to Kick and turns application frames into exchanges (body: a {@link KickFrame}),
+ * in arrival order, on one Vert.x event-loop context. All mutable state below is confined to that context.
  */
 public class KickConsumer extends DefaultConsumer {
-
-    /** Pusher channel the frame came on, e.g. {@code chatrooms.668.v2}. */
-    public static final String PUSHER_CHANNEL = "KickPusherChannel";
-    /** Pusher event name as sent, e.g. {@code App\Events\ChatMessageEvent}. */
-    public static final String PUSHER_EVENT = "KickPusherEvent";
-    public static final String CHANNEL_SLUG = "KickChannelSlug";
-    public static final String CHATROOM_ID = "KickChatroomId";
-    public static final String CHANNEL_ID = "KickChannelId";
-    /** {@link Instant} the frame arrived. */
-    public static final String RECEIVED_AT = "KickReceivedAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(KickConsumer.class);
 
@@ -269,44 +261,94 @@ public class KickConsumer extends DefaultConsumer {
             rejected("frame of " + text.length() + " chars, over the " + endpoint.getMaxFrameSize() + " limit");
             return;
         }
-        JsonNode root;
+        Envelope frame;
         try {
-            root = mapper.readTree(text);
+            frame = Envelope.parse(mapper, text);
         } catch (Exception e) {
             rejected("frame is not JSON (" + text.length() + " chars)");
             return;
         }
-        if (root == null || !root.isObject() || !root.path("event").isTextual()) {
+        if (frame == null) {
             rejected("frame has no event name");
             return;
         }
-        String event = root.get("event").asText();
+        String event = frame.event;
         switch (event) {
-            case "pusher:connection_established" -> onEstablished(ws, data(root));
-            case "pusher_internal:subscription_succeeded" -> onSubscribed(root.path("channel").asText(""));
+            case "pusher:connection_established" -> onEstablished(ws, frame.dataTree(mapper));
+            case "pusher_internal:subscription_succeeded" -> onSubscribed(frame.channel == null ? "" : frame.channel);
             case "pusher:ping" -> ws.writeTextMessage("{\"event\":\"pusher:pong\",\"data\":{}}");
             case "pusher:pong" -> pingSentAt = 0;
-            case "pusher:error" -> onPusherError(ws, data(root));
+            case "pusher:error" -> onPusherError(ws, frame.dataTree(mapper));
             default -> {
                 if (event.startsWith("pusher:") || event.startsWith("pusher_internal:")) {
                     LOG.debug("Ignoring Pusher system event {}", event);
                 } else {
-                    onApplicationEvent(root, event);
+                    onApplicationEvent(frame);
                 }
             }
         }
     }
 
-    private JsonNode data(JsonNode root) {
-        JsonNode data = root.get("data");
-        if (data != null && data.isTextual()) {
+    /**
+     * The outer Pusher frame, read with the streaming parser in one pass: the event name, the channel and the
+     * {@code data} as text (Kick sends it as a JSON string holding JSON). No tree is built for application frames.
+     */
+    static final class Envelope {
+        String event;
+        String channel;
+        /** The data's text: the string's content, or the JSON of a non-string value; null when absent or null. */
+        String data;
+        boolean dataIsString;
+
+        /** Null when the frame is JSON but no object with a string {@code event}; throws when it is not JSON. */
+        static Envelope parse(ObjectMapper mapper, String text) throws java.io.IOException {
+            try (JsonParser p = mapper.getFactory().createParser(text)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                Envelope e = new Envelope();
+                boolean eventIsText = false;
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken v = p.nextToken();
+                    switch (name) {
+                        case "event" -> {
+                            eventIsText = v == JsonToken.VALUE_STRING;
+                            e.event = eventIsText ? p.getText() : null;
+                            p.skipChildren();
+                        }
+                        case "channel" -> {
+                            e.channel = v == JsonToken.VALUE_NULL ? null : v.isScalarValue() ? p.getText() : "";
+                            p.skipChildren();
+                        }
+                        case "data" -> {
+                            e.dataIsString = v == JsonToken.VALUE_STRING;
+                            e.data = v == JsonToken.VALUE_NULL ? null
+                                    : e.dataIsString ? p.getText() : mapper.readTree(p).toString();
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw new java.io.EOFException("unexpected end of frame");
+                }
+                return eventIsText ? e : null;
+            }
+        }
+
+        /** The data as a tree, for Pusher's own events: an object when absent or not JSON. */
+        JsonNode dataTree(ObjectMapper mapper) {
+            if (data == null) {
+                return JsonNodeFactory.instance.objectNode();
+            }
             try {
-                return mapper.readTree(data.asText());
-            } catch (Exception e) {
+                JsonNode node = mapper.readTree(data);
+                return node == null ? JsonNodeFactory.instance.objectNode() : node;
+            } catch (Exception ex) {
                 return JsonNodeFactory.instance.objectNode();
             }
         }
-        return data == null ? JsonNodeFactory.instance.objectNode() : data;
     }
 
     private void onEstablished(WebSocket ws, JsonNode data) {
@@ -361,31 +403,23 @@ public class KickConsumer extends DefaultConsumer {
         }
     }
 
-    private void onApplicationEvent(JsonNode root, String event) {
-        String pusherChannel = root.path("channel").asText(null);
+    private void onApplicationEvent(Envelope frame) {
+        String pusherChannel = frame.channel;
         KickChannel channel = pusherChannel == null ? null : channels.get(pusherChannel);
         if (channel == null) {
-            rejected("event " + event + " on a channel nobody subscribed");
+            rejected("event " + frame.event + " on a channel nobody subscribed");
             return;
         }
-        JsonNode data = root.get("data");
-        String body = data == null || data.isNull() ? "{}" : data.isTextual() ? data.asText() : data.toString();
+        String body = frame.data == null ? "{}" : frame.data;
         Exchange exchange = createExchange(false);
         try {
-            Message m = exchange.getMessage();
-            m.setBody(body);
-            m.setHeader(PUSHER_CHANNEL, pusherChannel);
-            m.setHeader(PUSHER_EVENT, event);
-            m.setHeader(CHANNEL_SLUG, channel.slug());
-            m.setHeader(CHATROOM_ID, channel.chatroomId());
-            m.setHeader(CHANNEL_ID, channel.channelId());
-            m.setHeader(RECEIVED_AT, Instant.now());
+            exchange.getMessage().setBody(new KickFrame(frame.event, pusherChannel, body, channel, Instant.now()));
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         }
         if (exchange.getException() != null) {
-            getExceptionHandler().handleException("Failed to process Kick event " + event, exchange, exchange.getException());
+            getExceptionHandler().handleException("Failed to process Kick event " + frame.event, exchange, exchange.getException());
         }
         releaseExchange(exchange, false);
     }

@@ -16,12 +16,14 @@ import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.event.KickEventNormalizer;
 import dev.kickwatch.event.TypeFilter;
 import dev.kickwatch.event.Times;
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 
 /**
  * Decides which events reach Discord and renders each as one embed within Discord's limits, always with
  * {@code allowed_mentions} so relayed text can never ping anyone (Discord's limits: 10 embeds, 6,000 characters a message).
  */
-public class DiscordRenderer {
+public class DiscordRenderer implements Predicate {
 
     static final int TITLE_MAX = 256;
     static final int DESCRIPTION_MAX = 4096;
@@ -44,6 +46,12 @@ public class DiscordRenderer {
     private boolean offline = true;
 
     /** True when the event should be sent to Discord under the configured filters. */
+    /** The dispatch route's filter: whether Discord wants the event in the body. */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return wanted(exchange.getMessage().getBody(KickEvent.class));
+    }
+
     public boolean wanted(KickEvent e) {
         if (e.getUsername() != null && ignoreUsers.contains(e.getUsername().toLowerCase(Locale.ROOT))) {
             return false;

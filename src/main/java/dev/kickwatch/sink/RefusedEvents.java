@@ -2,6 +2,7 @@ package dev.kickwatch.sink;
 
 import dev.kickwatch.LogLimiter;
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.pusher.KickFrame;
 import dev.kickwatch.event.TypeFilter;
 import dev.kickwatch.QueueOverflow;
 import org.apache.camel.Exchange;
@@ -101,9 +102,9 @@ public class RefusedEvents implements ExceptionHandler {
                 LOG.warn("Event {} could not be dispatched ({}); journaled for the sinks that want it", event, why);
             }
         } else if (limiter.tryAcquire() >= 0) {
-            Object kind = exchange == null ? null : exchange.getMessage().getHeader("KickPusherEvent");
-            Object channel = exchange == null ? null : exchange.getMessage().getHeader("KickPusherChannel");
-            LOG.warn("Kick event {} on {} could not be handled: {}", kind, channel, why);
+            KickFrame f = body instanceof KickFrame frame ? frame : null;
+            LOG.warn("Kick event {} on {} could not be handled: {}", f == null ? null : f.pusherEvent(),
+                    f == null ? null : f.pusherChannel(), why);
         }
     }
 

@@ -42,29 +42,36 @@ public final class Benchmark {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String CHAT = "App\\\\Events\\\\ChatMessageEvent";
 
-    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "20"));
-
     final List<String> jvmOptions;
     final Path work;
+    final double warmup;
     final StringBuilder report = new StringBuilder();
+    /** What each load measured, for the targets check at the end. */
+    final Map<String, Double> measured = new LinkedHashMap<>();
 
-    Benchmark(List<String> jvmOptions, Path work) {
+    Benchmark(List<String> jvmOptions, Path work, double warmup) {
         this.jvmOptions = jvmOptions;
         this.work = work;
+        this.warmup = warmup;
     }
 
     public static void main(String[] args) throws Exception {
-        String opts = System.getProperty("bench.jvm", "-Xms64m -Xmx256m -XX:+UseSerialGC");
-        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "10"));
-        String rates = System.getProperty("bench.rates", "5000,10000,20000,30000");
+        boolean quick = Arrays.asList(args).contains("quick") || Boolean.getBoolean("bench.quick");
+        // BENCH_JVM (the environment) for options with spaces, which BENCH_OPTS cannot carry
+        String opts = System.getProperty("bench.jvm", System.getenv().getOrDefault("BENCH_JVM", "-Xms64m -Xmx256m -XX:+UseSerialGC"));
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "5" : "10"));
+        String rates = System.getProperty("bench.rates", quick ? "10000,20000,40000" : "5000,10000,20000,30000,40000");
         Path work = Files.createDirectories(Path.of("target", "bench"));
-        Benchmark b = new Benchmark(Arrays.asList(opts.trim().split("\\s+")), work);
-        b.line("# kickwatch benchmark");
+        Benchmark b = new Benchmark(Arrays.asList(opts.trim().split("\\s+")), work,
+                Double.parseDouble(System.getProperty("bench.warmup", quick ? "10" : "20")));
+        b.line("# kickwatch benchmark" + (quick ? " (quick)" : ""));
         b.line("");
-        b.line("- app JVM options: `" + opts + "`; measured window per steady load: " + seconds + " s");
-        b.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version"));
+        b.line("- app JVM options: `" + opts + "`; measured window per steady load: " + seconds + " s; warm-up "
+                + b.warmup + " s at 5,000 events/s");
+        b.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
+                + "; the driver (load generator, Pusher server, sink) shares them with the app");
         b.line("");
-        String loads = System.getProperty("bench.loads", "subscribe,steady,batch-off,burst");
+        String loads = System.getProperty("bench.loads", quick ? "subscribe,steady,burst,cold" : "subscribe,steady,batch-off,burst,cold");
         b.line("| load | db.batch.size | offered ev/s | stored ev/s | p50 ms | p99 ms | max ms | requests / 1000 ev | refused (journaled) | CPU s / 100k ev | peak RSS MB | peak heap MB |");
         b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (loads.contains("steady")) {
@@ -81,10 +88,17 @@ public final class Benchmark {
                 b.burst(50_000, 1);
             }
         }
+        if (loads.contains("cold")) {
+            b.cold(List.of(), 50_000, 5000);
+            if (!quick) {
+                b.cold(b.jvmOptions, 50_000, 5000);
+            }
+        }
         if (loads.contains("subscribe")) {
             b.line("");
             b.subscribe(1000); // last: the driver's own start-up does not compete with the app's
         }
+        b.targets();
         Files.writeString(work.resolve("report.md"), b.report);
         System.out.println("report written to " + work.resolve("report.md"));
         System.exit(0);
@@ -117,6 +131,7 @@ public final class Benchmark {
                 }
                 long done = System.nanoTime();
                 int subscribed = kick.subscribedChannels().size();
+                measured.put("subscribe", subscribed == channels * 2 ? secs(done - t0) : Double.NaN);
                 line(String.format(Locale.ROOT, "- %d Kick channels (%d Pusher channels) on %d connection(s): all subscribed %.2f s"
                         + " after process start (socket open at %.2f s, so %.2f s for the subscriptions); %d subscribed",
                         channels, channels * 2, kick.maxOpenConnections(), secs(done - t0), secs(connected - t0),
@@ -132,7 +147,7 @@ public final class Benchmark {
             try (App app = App.start(this, kick, db, batch, Map.of())) {
                 app.awaitSubscribed(kick, 20);
                 Generator gen = new Generator(kick, 10);
-                gen.paced(Math.min(rate, 5000), WARMUP, db); // warm-up until the JIT settles, not measured
+                gen.paced(Math.min(rate, 5000), warmup, db); // warm-up until the JIT settles, not measured
                 awaitDrained(db, gen.sent(), 10);
                 db.reset();
                 long refused0 = app.metric("kickwatch_queue_dropped");
@@ -158,8 +173,17 @@ public final class Benchmark {
                 long cpu = app.cpuTicks() - cpu0;
                 long rows = db.rows.get();
                 double stored = db.rowsInWindow.get() / seconds;
-                row("steady, 10 channels", batch, offered, stored, db, app, app.metric("kickwatch_queue_dropped") - refused0,
-                        cpu, rows);
+                long refused = app.metric("kickwatch_queue_dropped") - refused0;
+                row("steady, 10 channels", batch, offered, stored, db, app, refused, cpu, rows);
+                if (batch > 1) {
+                    String key = "steady " + rate;
+                    measured.put(key + " offered", offered);
+                    measured.put(key + " stored", stored);
+                    measured.put(key + " refused", (double) refused);
+                    measured.put(key + " p99", pct(db.latencies(), 99));
+                    measured.put(key + " cpu", rows == 0 ? Double.NaN : cpu / 100.0 * 100_000 / rows);
+                    peakRss(app.peakRssMb());
+                }
             }
         }
     }
@@ -175,14 +199,15 @@ public final class Benchmark {
             try (App app = App.start(this, kick, db, batch, Map.of())) {
                 app.awaitSubscribed(kick, 20);
                 Generator gen = new Generator(kick, 10);
-                gen.paced(5000, WARMUP, db); // warm-up
+                gen.paced(5000, warmup, db); // warm-up
                 awaitDrained(db, gen.sent(), 10);
                 db.reset();
                 long refused0 = app.metric("kickwatch_queue_dropped");
                 long cpu0 = app.cpuTicks();
                 long t0 = System.nanoTime();
                 gen.burst(events);
-                double offered = events / secs(System.nanoTime() - t0);
+                long lastFrame = System.nanoTime();
+                double offered = events / secs(lastFrame - t0);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
                 long refused = 0;
                 while (System.nanoTime() < deadline) {
@@ -197,10 +222,81 @@ public final class Benchmark {
                 long cpu = app.cpuTicks() - cpu0;
                 awaitDrained(db, events, 300);
                 double all = secs(db.lastRowAt.get() - t0);
-                row(String.format(Locale.ROOT, "burst of %d chat events (all %d in the DB after %.1f s)", events,
-                        db.rows.get(), all), batch, offered, stored, db, app, refused, cpu, direct);
+                double after = db.rows.get() >= events ? secs(db.lastRowAt.get() - lastFrame) : Double.NaN;
+                row(String.format(Locale.ROOT, "burst of %d chat events (all %d in the DB after %.1f s, %.2f s after the last frame)",
+                        events, db.rows.get(), all, after), batch, offered, stored, db, app, refused, cpu, direct);
+                if (batch > 1) {
+                    measured.put("burst stored", stored);
+                    measured.put("burst after", after);
+                    peakRss(app.peakRssMb());
+                }
             }
         }
+    }
+
+    /**
+     * A fresh process with the given JVM options and no warm-up: {@code events} chat events at {@code rate} as soon
+     * as it has subscribed. Reports latency over all of them and the time from the last frame to the last row.
+     */
+    void cold(List<String> options, int events, int rate) throws Exception {
+        try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            try (App app = App.start(this, options, kick, db, 100, Map.of())) {
+                app.awaitSubscribed(kick, 20);
+                Generator gen = new Generator(kick, 10);
+                long cpu0 = app.cpuTicks();
+                long t0 = System.nanoTime();
+                gen.paced(rate, events / (double) rate, db);
+                long lastFrame = System.nanoTime();
+                double offered = gen.sent() / secs(lastFrame - t0);
+                awaitDrained(db, gen.sent(), 60);
+                double stored = db.rows.get() / secs(db.lastRowAt.get() - t0);
+                double after = db.rows.get() >= gen.sent() ? secs(db.lastRowAt.get() - lastFrame) : Double.NaN;
+                long cpu = app.cpuTicks() - cpu0;
+                String flags = options.isEmpty() ? "plain `java -jar`" : "`" + String.join(" ", options) + "`";
+                row(String.format(Locale.ROOT, "cold, %s: %d events at %d/s from start (all in the DB %.2f s after the last frame)",
+                        flags, gen.sent(), rate, after), 100, offered, stored, db, app,
+                        app.metric("kickwatch_queue_dropped"), cpu, db.rows.get());
+                String key = options.isEmpty() ? "cold" : "cold flags";
+                measured.put(key + " p99", pct(db.latencies(), 99));
+                measured.put(key + " after", after);
+                measured.put(key + " rss", app.peakRssMb());
+                if (!options.isEmpty()) {
+                    peakRss(app.peakRssMb());
+                }
+            }
+        }
+    }
+
+    void peakRss(double mb) {
+        measured.merge("rss flags", mb, Math::max);
+    }
+
+    /** The targets of the benchmark's issue, each with what this run measured. */
+    void targets() {
+        line("");
+        line("| target | measured | met |");
+        line("|---|---|---|");
+        target("steady 20,000/s: all stored, 0 refused", "steady 20000 refused", v -> v == 0, "%.0f refused");
+        target("steady 20,000/s: p99 ≤ 100 ms", "steady 20000 p99", v -> v <= 100, "%.1f ms");
+        target("steady 40,000/s offered: ≥ 38,000 stored/s", "steady 40000 stored", v -> v >= 38_000, "%.0f /s");
+        target("≤ 4 CPU-s per 100,000 events at 10,000/s", "steady 10000 cpu", v -> v <= 4, "%.2f s");
+        target("burst of 50,000: ≥ 40,000 stored/s", "burst stored", v -> v >= 40_000, "%.0f /s");
+        target("burst of 50,000: all in the DB ≤ 3 s after the last frame", "burst after", v -> v <= 3, "%.2f s");
+        target("cold, 50,000 at 5,000/s: p99 ≤ 500 ms", "cold p99", v -> v <= 500, "%.1f ms");
+        target("cold: all in the DB ≤ 1 s after the last frame", "cold after", v -> v <= 1, "%.2f s");
+        target("peak RSS ≤ 160 MB with the README's flags", "rss flags", v -> v <= 160, "%.0f MB");
+        target("peak RSS ≤ 300 MB as plain `java -jar`", "cold rss", v -> v <= 300, "%.0f MB");
+        target("1,000 channels subscribed ≤ 2 s after process start", "subscribe", v -> v <= 2, "%.2f s");
+    }
+
+    void target(String what, String key, java.util.function.DoublePredicate met, String format) {
+        Double v = measured.get(key);
+        if (v == null) {
+            return; // that load did not run
+        }
+        line("| " + what + " | " + String.format(Locale.ROOT, format, v) + " | "
+                + (!v.isNaN() && met.test(v) ? "yes" : "**no**") + " |");
     }
 
     void row(String load, int batch, double offered, double stored, Sink db, App app, long refused, long cpuTicks, long rows)
@@ -393,6 +489,11 @@ public final class Benchmark {
         }
 
         static App start(Benchmark b, PusherServer kick, Sink db, int batch, Map<String, String> extra) throws Exception {
+            return start(b, b.jvmOptions, kick, db, batch, extra);
+        }
+
+        static App start(Benchmark b, List<String> jvmOptions, PusherServer kick, Sink db, int batch, Map<String, String> extra)
+                throws Exception {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
@@ -400,7 +501,7 @@ public final class Benchmark {
             Path data = Files.createTempDirectory(b.work, "data");
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.addAll(b.jvmOptions);
+            cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-jar", "target/kickwatch.jar"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(b.work.resolve("app.log").toFile());

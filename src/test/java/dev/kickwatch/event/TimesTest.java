@@ -35,4 +35,46 @@ class TimesTest {
         assertEquals(null, Times.parse(JsonNodeFactory.instance.booleanNode(true)));
         assertEquals(null, Times.parse((String) null));
     }
+
+    /** The formatter-free path gives exactly what the formatters give, or leaves the text to them. */
+    @org.junit.jupiter.api.Test
+    void should_parse_like_the_formatters_on_random_and_odd_shapes() {
+        java.util.Random r = new java.util.Random(42);
+        String[] zones = { "", "Z", "+00:00", "-05:30", "+18:00", "+18:01", "-19:00", "z", "+0530", "+05", "+05:30:00" };
+        String[] fractions = { "", ".", ".1", ".123", ".123456", ".123456789", ".1234567891", ".12x" };
+        int fast = 0;
+        for (int i = 0; i < 20_000; i++) {
+            String date = String.format("%04d-%02d-%02d", 1 + r.nextInt(9999), r.nextInt(14), r.nextInt(33));
+            String time = String.format("%02d:%02d:%02d", r.nextInt(26), r.nextInt(62), r.nextInt(62));
+            String text = date + (r.nextInt(4) == 0 ? " " : r.nextInt(8) == 0 ? "t" : "T") + time
+                    + fractions[r.nextInt(fractions.length)] + zones[r.nextInt(zones.length)];
+            Instant quick = Times.parseIso(text);
+            if (quick != null) {
+                fast++;
+                assertEquals(Times.parseWithFormatters(text), quick, text);
+            }
+            assertEquals(Times.parseWithFormatters(text), Times.parse(text), text);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(fast > 1000, "the fast path took " + fast + " of 20,000");
+    }
+
+    @org.junit.jupiter.api.Test
+    void should_format_like_instant_to_string() {
+        java.util.Random r = new java.util.Random(7);
+        long min = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 20_000; i++) {
+            long sec = min + (long) (r.nextDouble() * (max - min));
+            int nano = switch (r.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> r.nextInt(1000) * 1_000_000;
+                case 2 -> r.nextInt(1_000_000) * 1000;
+                default -> r.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(sec, nano);
+            assertEquals(t.toString(), Times.format(t));
+        }
+        Instant now = Instant.now();
+        assertEquals(now.toString(), Times.format(now));
+    }
 }
