@@ -32,9 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LiveReloadTest extends RelayTestSupport {
 
-    private static final String OLD_FILTER = "                    method:\n"
-            + "                      ref: dbFilter\n"
-            + "                      method: wanted\n";
+    private static final String OLD_FILTER = "                    ref: dbFilter\n";
     private static final String NEW_FILTER = "                    simple: \"${body.content} not contains 'drop'\"\n";
 
     private long reloadMillis;
