@@ -22,7 +22,7 @@ public final class Application {
 
     public static void main(String[] args) {
         String[] camelArgs = camelArgs(args);
-        Main main = new Main(Application.class);
+        Main main = new Main();
         configure(main, camelArgs);
         // After SIGTERM the JVM would exit with 143 as soon as its hooks finish. This hook waits until Camel Main has
         // finished its graceful shutdown and then ends the process with Main's own exit code: 0 for a clean stop.

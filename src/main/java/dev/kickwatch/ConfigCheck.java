@@ -44,6 +44,10 @@ final class ConfigCheck {
         if (batch > 1000) {
             throw new IllegalArgumentException(name("db.batch.size") + " must be at most 1000, got " + batch);
         }
+        long waiting = positive("db.batch.waiting");
+        if (waiting > 10) { // each may hold db.batch.size rows in memory
+            throw new IllegalArgumentException(name("db.batch.waiting") + " must be at most 10, got " + waiting);
+        }
         knownTypes("discord.events", pc.resolveProperty("discord.events").orElse(""));
         String dbEvents = pc.resolveProperty("db.events").orElse("all").trim().toLowerCase(Locale.ROOT);
         if (!dbEvents.equals("all")) {

@@ -28,6 +28,7 @@ class ConfigCheckTest {
             "db.http.response-timeout | 20000                        | db.http.response-timeout (DB_HTTP_RESPONSE_TIMEOUT)",
             "kick.pusher.reconnect-initial-delay | 90000              | kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY)",
             "db.batch.size        | 0                                | db.batch.size (DB_BATCH_SIZE)",
+            "db.batch.waiting     | 11                               | db.batch.waiting (DB_BATCH_WAITING)",
             "discord.queue-size   | many                             | discord.queue-size (DISCORD_QUEUE_SIZE)",
             "db.events            | chat.message.sent,gifts          | db.events (DB_EVENTS)",
             "kickwatch.required-sinks | db,slack                     | kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS)",

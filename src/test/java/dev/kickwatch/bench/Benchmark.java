@@ -40,6 +40,8 @@ import dev.kickwatch.demo.PusherServer;
 public final class Benchmark {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** db.batch.size as application.properties sets it; the batch-off loads use 1. */
+    static final int BATCH = 500;
     static final String CHAT = "App\\\\Events\\\\ChatMessageEvent";
 
     final List<String> jvmOptions;
@@ -76,14 +78,14 @@ public final class Benchmark {
         b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (loads.contains("steady")) {
             for (String r : rates.split(",")) {
-                b.steady(Integer.parseInt(r.trim()), seconds, 100);
+                b.steady(Integer.parseInt(r.trim()), seconds, BATCH);
             }
         }
         if (loads.contains("batch-off")) {
             b.steady(5000, seconds, 1);
         }
         if (loads.contains("burst")) {
-            b.burst(50_000, 100);
+            b.burst(50_000, BATCH);
             if (loads.contains("batch-off")) {
                 b.burst(50_000, 1);
             }
@@ -120,7 +122,7 @@ public final class Benchmark {
                 list.append(i == 0 ? "" : ",").append("chan").append(i).append(':').append(100000 + i);
             }
             long t0 = System.nanoTime();
-            try (App app = App.start(this, kick, db, 100, Map.of("KICK_CHANNELS", list.toString()))) {
+            try (App app = App.start(this, kick, db, BATCH, Map.of("KICK_CHANNELS", list.toString()))) {
                 long connected = -1;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (kick.subscribedChannels().size() < channels * 2 && System.nanoTime() < deadline) {
@@ -241,7 +243,7 @@ public final class Benchmark {
     void cold(List<String> options, int events, int rate) throws Exception {
         try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
             kick.start(0);
-            try (App app = App.start(this, options, kick, db, 100, Map.of())) {
+            try (App app = App.start(this, options, kick, db, BATCH, Map.of())) {
                 app.awaitSubscribed(kick, 20);
                 Generator gen = new Generator(kick, 10);
                 long cpu0 = app.cpuTicks();
@@ -255,7 +257,7 @@ public final class Benchmark {
                 long cpu = app.cpuTicks() - cpu0;
                 String flags = options.isEmpty() ? "plain `java -jar`" : "`" + String.join(" ", options) + "`";
                 row(String.format(Locale.ROOT, "cold, %s: %d events at %d/s from start (all in the DB %.2f s after the last frame)",
-                        flags, gen.sent(), rate, after), 100, offered, stored, db, app,
+                        flags, gen.sent(), rate, after), BATCH, offered, stored, db, app,
                         app.metric("kickwatch_queue_dropped"), cpu, db.rows.get());
                 String key = options.isEmpty() ? "cold" : "cold flags";
                 measured.put(key + " p99", pct(db.latencies(), 99));
@@ -302,9 +304,9 @@ public final class Benchmark {
     void row(String load, int batch, double offered, double stored, Sink db, App app, long refused, long cpuTicks, long rows)
             throws Exception {
         long[] lat = db.latencies();
-        line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %.0f | %.0f |",
+        line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %s | %.2f | %.0f | %.0f |",
                 load, batch, offered, stored, pct(lat, 50), pct(lat, 99), pct(lat, 100),
-                rows == 0 ? 0 : db.requests.get() * 1000.0 / rows, refused,
+                rows == 0 ? 0 : db.requests.get() * 1000.0 / rows, refused + app.refusedByQueue(refused),
                 rows == 0 ? 0 : cpuTicks / 100.0 * 100_000 / rows, app.peakRssMb(), app.peakHeapMb()));
     }
 
@@ -546,6 +548,21 @@ public final class Benchmark {
         /** The sum of a metric's samples (all labels). */
         long metric(String name) {
             return Math.round(sum(name, ""));
+        }
+
+        /** Which queues refused, since the process started, when the row's own count is not 0: " (events 12, db 3)". */
+        String refusedByQueue(long refused) throws Exception {
+            if (refused == 0) {
+                return "";
+            }
+            List<String> parts = new ArrayList<>();
+            for (String q : List.of("events", "db", "discord")) {
+                long n = Math.round(sum("kickwatch_queue_dropped", "queue=\"" + q + "\""));
+                if (n > 0) {
+                    parts.add(q + " " + n);
+                }
+            }
+            return " (" + String.join(", ", parts) + ")";
         }
 
         /** The sum of the samples whose line starts with {@code name} and contains {@code label}. */

@@ -15,7 +15,7 @@ public final class KickwatchApp implements AutoCloseable {
     private final Main main;
 
     private KickwatchApp(Map<String, String> properties, String profile) {
-        main = new Main(Application.class);
+        main = new Main();
         Application.configure(main, profile == null ? new String[0] : new String[] { "--profile", profile });
         properties.forEach(main::addOverrideProperty);
     }
