@@ -21,8 +21,9 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns one Kick application frame (the inner {@code data} JSON and the headers of the {@code kick:} consumer) into
- * a {@link KickEvent} with a normalized type and a deterministic id (README, "Events").
+ * Turns one Kick application frame (the {@link KickFrame} of the {@code kick:} consumer: the inner {@code data} JSON,
+ * the Pusher event and channel, the Kick channel) into a {@link KickEvent} with a normalized type and a deterministic
+ * id (README, "Events").
  */
 public class KickEventNormalizer implements Processor {
 

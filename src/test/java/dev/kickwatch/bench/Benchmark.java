@@ -42,6 +42,7 @@ public final class Benchmark {
     static final ObjectMapper JSON = new ObjectMapper();
     /** db.batch.size as application.properties sets it; the batch-off loads use 1. */
     static final int BATCH = 500;
+    static final List<String> QUEUES = List.of("events", "db", "discord");
     /** README's JVM options for a host where memory is tight (C1 only: less memory, more CPU per event). */
     static final String SMALL_HOST = "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     static final String CHAT = "App\\\\Events\\\\ChatMessageEvent";
@@ -163,7 +164,7 @@ public final class Benchmark {
                 gen.paced(Math.min(rate, 5000), warmup, db); // warm-up until the JIT settles, not measured
                 awaitDrained(db, gen.sent(), 10);
                 db.reset();
-                long refused0 = app.metric("kickwatch_queue_dropped");
+                long refused0 = app.markRefused();
                 long cpu0 = app.cpuTicks();
                 Map<String, Long> threads0 = app.threadTicks();
                 long self0 = selfTicks();
@@ -218,7 +219,7 @@ public final class Benchmark {
                 gen.paced(5000, warmup, db); // warm-up
                 awaitDrained(db, gen.sent(), 10);
                 db.reset();
-                long refused0 = app.metric("kickwatch_queue_dropped");
+                long refused0 = app.markRefused();
                 long cpu0 = app.cpuTicks();
                 long t0 = System.nanoTime();
                 gen.burst(events);
@@ -565,14 +566,29 @@ public final class Benchmark {
             return Math.round(sum(name, ""));
         }
 
-        /** Which queues refused, since the process started, when the row's own count is not 0: " (events 12, db 3)". */
+        /** Refusals per queue when the measurement began (markRefused), so that a row shows its own. */
+        final Map<String, Long> refusedBefore = new LinkedHashMap<>();
+
+        /** Marks the start of a measurement; returns the refusals so far, all queues. */
+        long markRefused() throws Exception {
+            for (String q : QUEUES) {
+                refusedBefore.put(q, refused(q));
+            }
+            return metric("kickwatch_queue_dropped");
+        }
+
+        long refused(String queue) throws Exception {
+            return Math.round(sum("kickwatch_queue_dropped", "queue=\"" + queue + "\""));
+        }
+
+        /** Which queues refused since markRefused, when the row's own count is not 0: " (events 12, db 3)". */
         String refusedByQueue(long refused) throws Exception {
             if (refused == 0) {
                 return "";
             }
             List<String> parts = new ArrayList<>();
-            for (String q : List.of("events", "db", "discord")) {
-                long n = Math.round(sum("kickwatch_queue_dropped", "queue=\"" + q + "\""));
+            for (String q : QUEUES) {
+                long n = refused(q) - refusedBefore.getOrDefault(q, 0L);
                 if (n > 0) {
                     parts.add(q + " " + n);
                 }
