@@ -21,7 +21,22 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        String[] camelArgs = camelArgs(args);
+        String[] camelArgs;
+        try {
+            camelArgs = camelArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kickwatch: " + e.getMessage() + "; kickwatch --help lists the options");
+            halt(2);
+            return;
+        }
+        if (camelArgs == HELP) {
+            System.out.print(usage());
+            halt(0);
+        }
+        if (camelArgs == VERSION) {
+            System.out.println(version());
+            halt(0);
+        }
         Main main = new Main();
         configure(main, camelArgs);
         // After SIGTERM the JVM would exit with 143 as soon as its hooks finish. This hook waits until Camel Main has
@@ -64,15 +79,90 @@ public final class Application {
         return msg.replaceAll("\\s+", " ").trim();
     }
 
-    /** Camel Main spells its options with one dash; accept the usual {@code --profile} too. */
+    private static final String[] HELP = new String[0];
+    private static final String[] VERSION = new String[0];
+    private static final List<String> OPTIONS = List.of("--profile", "--help", "--version");
+
+    /**
+     * kickwatch's own options, as Camel Main's: {@code --profile NAME} (also {@code --profile=NAME}, and Camel's
+     * {@code -profile} / {@code -pro}) becomes {@code -profile NAME}; {@code --help} / {@code -h} and {@code --version}
+     * are answered here (HELP, VERSION). Anything else is refused with one line: an unknown option must not start a
+     * relay with settings the user did not mean.
+     */
     static String[] camelArgs(String[] args) {
-        String[] out = args.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i].equals("--profile")) {
-                out[i] = "-profile";
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h", "-help" -> {
+                    return HELP;
+                }
+                case "--version", "-version" -> {
+                    return VERSION;
+                }
+                case "--profile", "-profile", "-pro" -> {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].isBlank()) {
+                        throw new IllegalArgumentException(a + " needs a profile name (demo, dev or prod)");
+                    }
+                    out.add("-profile");
+                    out.add(args[++i]);
+                }
+                default -> {
+                    if (a.startsWith("--profile=") && a.length() > "--profile=".length()) {
+                        out.add("-profile");
+                        out.add(a.substring("--profile=".length()));
+                    } else {
+                        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                        String near = UnknownSettings.closest(name.startsWith("--") ? name : "--" + name.replaceFirst("^-+", ""),
+                                OPTIONS, 3);
+                        throw new IllegalArgumentException((a.startsWith("-") ? "unknown option '" : "unexpected argument '")
+                                + a + "'" + (near == null ? "" : " (did you mean " + near + "?)"));
+                    }
+                }
             }
         }
-        return out;
+        return out.toArray(String[]::new);
+    }
+
+    /** kickwatch's version and the Camel it runs on, from the jar's manifest. */
+    static String version() {
+        Package p = Application.class.getPackage();
+        String v = p.getImplementationVersion();
+        String camel = null;
+        try (var in = Application.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
+            if (v != null && in != null) {
+                camel = new java.util.jar.Manifest(in).getMainAttributes().getValue("Camel-Version");
+            }
+        } catch (java.io.IOException e) {
+            camel = null;
+        }
+        return "kickwatch " + (v == null ? "(not run from its jar)" : v) + (camel == null ? "" : ", Apache Camel " + camel);
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "Usage: java [JVM options] -jar kickwatch.jar [--profile NAME] [--help] [--version]",
+                "",
+                "Relays the events of Kick channels to a Discord webhook and a database.",
+                "",
+                "Options:",
+                "  --profile NAME   demo: an offline replay of recorded events, nothing leaves the machine",
+                "                   dev:  console and local file sinks, live reload of routes/*.camel.yaml",
+                "                   prod: refuses to start without DISCORD_WEBHOOK_URL and DB_URL",
+                "                   (also CAMEL_MAIN_PROFILE; without one: application.properties alone)",
+                "  --help           this text",
+                "  --version        kickwatch's version and Camel's",
+                "",
+                "Main environment variables (each overrides a key of application.properties):",
+                "  KICK_CHANNELS         slug:chatroomId[:channelId], comma separated",
+                "  DISCORD_WEBHOOK_URL   Discord webhook (secret); empty: notifications on the console",
+                "  DB_URL, DB_API_KEY    PostgREST table endpoint and its key (secret); empty: data/events.jsonl",
+                "  KICKWATCH_DATA_DIR    journals, breaker state and local files (default ./data)",
+                "  CAMEL_MANAGEMENT_PORT health and metrics: /observe/health, /observe/metrics (default 9876)",
+                "",
+                "Routes and settings: ./routes/*.camel.yaml and ./application.properties when present, else the",
+                "copies inside the jar. README.md in the kickwatch repository documents every setting.",
+                "");
     }
 
     /** Sets the property locations and the route pattern; shared by the tests, which start Main in-process. */

@@ -1,15 +1,22 @@
 package dev.kickwatch;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * Start-up checks of the numbers in application.properties that no single bean sees together. Each failure is one
- * line naming the property and its environment variable; nothing starts.
+ * Start-up checks of the settings: numbers that no single bean sees together, the data directory, the ports our
+ * servers will listen on. Each failure is one line naming the property and its environment variable; nothing starts.
  */
-final class ConfigCheck {
+public final class ConfigCheck {
 
     /** The normalized event types (README, "Events"). */
     static final Set<String> TYPES = Set.of("chat.message.sent", "chat.message.deleted", "moderation.banned",
@@ -24,6 +31,13 @@ final class ConfigCheck {
     }
 
     void run() {
+        dataDir();
+        if (pc.resolveProperty("camel.management.enabled").map(v -> Boolean.parseBoolean(v.trim())).orElse(false)) {
+            String port = pc.resolveProperty("camel.management.port").orElse("").trim();
+            if (!port.isEmpty()) {
+                portFree("camel.management.port", Integer.parseInt(port));
+            }
+        }
         for (String sink : new String[] { "discord", "db" }) {
             long connect = positive(sink + ".http.connect-timeout");
             long response = positive(sink + ".http.response-timeout");
@@ -53,6 +67,8 @@ final class ConfigCheck {
         if (!dbEvents.equals("all")) {
             knownTypes("db.events", dbEvents);
         }
+        List<String> missing = new ArrayList<>();
+        List<String> sinks = new ArrayList<>();
         for (String sink : pc.resolveProperty("kickwatch.required-sinks").orElse("").split(",")) {
             String s = sink.trim().toLowerCase(Locale.ROOT);
             String urlKey = switch (s) {
@@ -63,13 +79,47 @@ final class ConfigCheck {
                         + ": unknown sink '" + s + "'; known: discord, db");
             };
             if (urlKey != null && pc.resolveProperty(urlKey).orElse("").isBlank()) {
-                throw new IllegalArgumentException(name(urlKey) + " is empty, but " + name("kickwatch.required-sinks")
-                        + " requires the " + s + " sink");
+                missing.add(name(urlKey));
+                sinks.add(s);
             }
+        }
+        if (!missing.isEmpty()) { // every missing setting in one line, not one per start
+            throw new IllegalArgumentException(String.join(" and ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " empty, but " + name("kickwatch.required-sinks") + " requires the " + String.join(" and ", sinks)
+                    + (sinks.size() == 1 ? " sink" : " sinks"));
         }
         String chat = pc.resolveProperty("discord.chat").orElse("match").trim().toLowerCase(Locale.ROOT);
         if (!Set.of("all", "off", "match", "").contains(chat)) {
             throw new IllegalArgumentException(name("discord.chat") + " must be all, off or match, got '" + chat + "'");
+        }
+    }
+
+    /** The journals (what a sink could not take yet) live in the data directory: it must be writable at start. */
+    private void dataDir() {
+        String dir = pc.resolveProperty("kickwatch.data-dir").orElse("./data").trim();
+        try {
+            Path d = Files.createDirectories(Path.of(dir));
+            Files.delete(Files.createTempFile(d, ".write-check", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(name("kickwatch.data-dir") + ": " + dir + " is not a writable directory ("
+                    + e.getClass().getSimpleName() + "); the journals of undelivered events are kept there");
+        }
+    }
+
+    /**
+     * A port one of kickwatch's servers will listen on is free now: else one line naming the setting, instead of a
+     * stack trace and a relay that runs on without it.
+     */
+    public static void portFree(String key, int port) {
+        if (port <= 0) {
+            return; // 0: any free port
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // a socket of an earlier run in TIME_WAIT does not count
+            s.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name(key) + ": port " + port + " is in use by another process; stop it or "
+                    + "choose another port");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.kickwatch.ConfigCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -18,6 +19,7 @@ public class DemoConfiguration implements CamelConfiguration {
             return;
         }
         int port = Integer.parseInt(pc.resolveProperty("kickwatch.demo.port").orElse("7071"));
+        ConfigCheck.portFree("kickwatch.demo.port", port);
         String recording = pc.resolveProperty("kickwatch.demo.recording").orElse("classpath:demo/recording.jsonl");
         try (InputStream in = open(context, recording)) {
             context.addService(new DemoReplay(port, DemoReplay.load(in)), true, true);

@@ -1,0 +1,82 @@
+package dev.kickwatch;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.kickwatch.pusher.KickChannel;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * What kickwatch is about to do, in a few lines at start-up: the channels it watches, where notifications and rows
+ * go, the data directory, the management port, the profile. URLs are shown by host (and, for the DB, the table's
+ * path) only: a webhook's path is its token, a query may carry a key.
+ */
+final class StartupSummary {
+
+    /** kick.channels as shipped: the example channel, watched when nobody chose channels. */
+    static final String EXAMPLE_CHANNELS = "xqc:668";
+
+    private StartupSummary() {
+    }
+
+    static List<String> lines(PropertiesComponent pc, String profile) {
+        List<String> out = new ArrayList<>();
+        out.add(Application.version() + ", profile " + (profile == null || profile.isBlank() ? "(none)" : profile));
+        try {
+            List<String> slugs = KickChannel.parseList(get(pc, "kick.channels", "")).stream().map(KickChannel::slug).toList();
+            out.add("  Kick:     " + slugs.size() + (slugs.size() == 1 ? " channel" : " channels") + " ("
+                    + String.join(", ", slugs.size() > 10 ? slugs.subList(0, 10) : slugs) + (slugs.size() > 10 ? ", …" : "")
+                    + ") from " + host(get(pc, "kick.pusher.url", "")));
+        } catch (IllegalArgumentException e) {
+            out.add("  Kick:     kick.channels is not valid (the error follows)");
+        }
+        String webhook = get(pc, "discord.webhook.url", "");
+        out.add("  Discord:  " + (webhook.isBlank() ? "the console (no discord.webhook.url)" : "webhook at " + host(webhook))
+                + "; events " + orNone(get(pc, "discord.events", "")) + "; chat " + get(pc, "discord.chat", "match"));
+        String db = get(pc, "db.url", "");
+        String dataDir = get(pc, "kickwatch.data-dir", "./data");
+        out.add("  DB:       " + (db.isBlank() ? "the local file " + Path.of(dataDir, "events.jsonl") + " (no db.url)"
+                : "PostgREST at " + hostAndPath(db)) + "; events " + get(pc, "db.events", "all"));
+        out.add("  data:     " + dataDir + " (journals of undelivered events, breaker state)");
+        boolean management = Boolean.parseBoolean(get(pc, "camel.management.enabled", "false"));
+        out.add("  health:   " + (management ? "port " + get(pc, "camel.management.port", "?")
+                + ", /observe/health and /observe/metrics" : "off (camel.management.enabled)"));
+        return out;
+    }
+
+    /** True when nobody chose channels: neither KICK_CHANNELS nor a kick.channels other than the example. */
+    static boolean exampleChannel(PropertiesComponent pc, Map<String, String> env) {
+        return env.get("KICK_CHANNELS") == null && EXAMPLE_CHANNELS.equals(get(pc, "kick.channels", ""));
+    }
+
+    private static String orNone(String list) {
+        return list.isBlank() ? "(none)" : list;
+    }
+
+    private static String get(PropertiesComponent pc, String key, String orElse) {
+        return pc.resolveProperty(key).orElse(orElse).trim();
+    }
+
+    /** {@code wss://ws-us2.pusher.com/app/…} → {@code ws-us2.pusher.com}; never the path or the query. */
+    static String host(String url) {
+        try {
+            URI u = URI.create(url);
+            return u.getHost() == null ? "(not a URL)" : u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "(not a URL)";
+        }
+    }
+
+    /** The host and path of a PostgREST table URL (the table is no secret), without user info or query. */
+    static String hostAndPath(String url) {
+        try {
+            URI u = URI.create(url);
+            return host(url) + (u.getRawPath() == null ? "" : u.getRawPath());
+        } catch (IllegalArgumentException e) {
+            return "(not a URL)";
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kickwatch;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.JarProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the jar says at start-up, as a user starts it: its options, and settings it does not know. */
+class StartupIT {
+
+    @TempDir
+    Path tmp;
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private List<String> lines(JarProcess app) {
+        return app.output().lines().filter(l -> !l.startsWith("Picked up")).toList();
+    }
+
+    @Test
+    void should_refuse_an_unknown_option_with_exit_2_and_one_line() throws Exception {
+        try (JarProcess app = JarProcess.start(tmp.resolve("profle.log"), Map.of(), "--profle", "prod")) {
+            assertEquals(2, app.waitForExit(30), app.output());
+            assertEquals(List.of("kickwatch: unknown option '--profle' (did you mean --profile?); kickwatch --help lists the "
+                    + "options"), lines(app));
+        }
+    }
+
+    @Test
+    void should_print_its_own_usage_and_version() throws Exception {
+        try (JarProcess help = JarProcess.start(tmp.resolve("help.log"), Map.of(), "--help")) {
+            assertEquals(0, help.waitForExit(30), help.output());
+            String out = help.output();
+            assertTrue(out.startsWith("Usage: java [JVM options] -jar kickwatch.jar"), out);
+            for (String expected : List.of("demo:", "dev:", "prod:", "KICK_CHANNELS", "DISCORD_WEBHOOK_URL", "DB_URL",
+                    "KICKWATCH_DATA_DIR", "CAMEL_MANAGEMENT_PORT", "README.md")) {
+                assertTrue(out.contains(expected), expected + " in:\n" + out);
+            }
+            assertFalse(out.contains("Apache Camel Runner"), "not Camel's generic help:\n" + out);
+        }
+        try (JarProcess version = JarProcess.start(tmp.resolve("version.log"), Map.of(), "--version")) {
+            assertEquals(0, version.waitForExit(30), version.output());
+            List<String> lines = lines(version);
+            assertEquals(1, lines.size(), version.output());
+            assertTrue(lines.get(0).matches("kickwatch \\d+\\.\\d+\\.\\d+\\S*, Apache Camel 4\\.17\\.0"), lines.get(0));
+        }
+    }
+
+    @Test
+    void should_warn_of_a_misspelled_setting_and_refuse_it_under_prod() throws Exception {
+        try (PusherServer kick = new PusherServer("startkey")) {
+            kick.start(0);
+            Map<String, String> env = Map.of("KICK_PUSHER_URL", kick.url(), "KICK_CHANNELS", "startchan:1000",
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()),
+                    "DISCORD_WEBHOK_URL", "https://discord.example/api/webhooks/1/SECRET-token");
+            try (JarProcess app = JarProcess.start(tmp.resolve("warn.log"), env)) {
+                await().atMost(30, SECONDS).until(() -> app.output().contains("Connected to Kick"));
+                assertTrue(app.output().contains("unknown environment variable DISCORD_WEBHOK_URL (did you mean "
+                        + "DISCORD_WEBHOOK_URL?): it is ignored"), app.output());
+                // the start-up summary shows what the typo means: notifications go to the console
+                assertTrue(app.output().contains("Discord:  the console (no discord.webhook.url)"), app.output());
+                assertTrue(app.output().contains("Kick:     1 channel (startchan) from 127.0.0.1:" + kick.port()), app.output());
+                assertFalse(app.output().contains("SECRET"), app.output());
+            }
+            try (JarProcess app = JarProcess.start(tmp.resolve("prod.log"), env, "--profile", "prod")) {
+                assertNotEquals(0, app.waitForExit(60), app.output());
+                String line = "unknown environment variable DISCORD_WEBHOK_URL (did you mean DISCORD_WEBHOOK_URL?) (the prod "
+                        + "profile starts only with known settings)";
+                assertTrue(app.output().lines().anyMatch(l -> l.endsWith(line)), app.output());
+                assertFalse(app.output().contains("SECRET"), app.output());
+            }
+        }
+    }
+
+    @Test
+    void should_exit_1_with_one_line_naming_a_busy_management_port() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(),
+                    "CAMEL_MANAGEMENT_PORT", String.valueOf(busy.getLocalPort()));
+            try (JarProcess app = JarProcess.start(tmp.resolve("port.log"), env)) {
+                assertEquals(1, app.waitForExit(60), app.output());
+                assertTrue(app.output().lines().anyMatch(l -> l.equals("kickwatch failed to start: camel.management.port "
+                        + "(CAMEL_MANAGEMENT_PORT): port " + busy.getLocalPort() + " is in use by another process; stop it or "
+                        + "choose another port")), app.output());
+                assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
+            }
+        }
+    }
+
+    @Test
+    void should_exit_1_with_one_line_naming_a_data_directory_it_cannot_write() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                "KICKWATCH_DATA_DIR", file.resolve("data").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()));
+        try (JarProcess app = JarProcess.start(tmp.resolve("datadir.log"), env)) {
+            assertEquals(1, app.waitForExit(60), app.output());
+            assertTrue(app.output().lines().anyMatch(l -> l.startsWith("kickwatch failed to start: kickwatch.data-dir "
+                    + "(KICKWATCH_DATA_DIR): " + file.resolve("data") + " is not a writable directory")), app.output());
+            assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
+        }
+    }
+
+    @Test
+    void should_say_loudly_that_the_example_channel_is_watched_and_refuse_it_under_prod() throws Exception {
+        Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7",
+                "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()),
+                "DISCORD_WEBHOOK_URL", "http://127.0.0.1:9/api/webhooks/1/SECRET-token", "DB_URL", "http://127.0.0.1:9/rest/v1/t");
+        try (JarProcess app = JarProcess.start(tmp.resolve("example.log"), env)) {
+            await().atMost(30, SECONDS).until(() -> app.output().contains("Routes startup"));
+            assertTrue(app.output().contains("KICK_CHANNELS is not set: watching the example channel xqc:668 only"),
+                    app.output());
+        }
+        try (JarProcess app = JarProcess.start(tmp.resolve("example-prod.log"), env, "--profile", "prod")) {
+            assertEquals(1, app.waitForExit(60), app.output());
+            assertTrue(app.output().lines().anyMatch(l -> l.equals("kickwatch failed to start: kick.channels (KICK_CHANNELS) "
+                    + "is not set: the prod profile does not watch the example channel xqc:668; set KICK_CHANNELS")),
+                    app.output());
+            assertFalse(app.output().contains("SECRET"), app.output());
+        }
+    }
+}

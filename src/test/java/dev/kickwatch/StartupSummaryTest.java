@@ -1,0 +1,63 @@
+package dev.kickwatch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StartupSummaryTest {
+
+    private static PropertiesComponent settings(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
+        pc.setInitialProperties(p);
+        return pc;
+    }
+
+    @Test
+    void should_say_where_events_go_by_host_and_never_show_a_secret() {
+        List<String> lines = StartupSummary.lines(settings(
+                "kick.channels", "xqc:668,trainwreckstv:1234:5678",
+                "kick.pusher.url", "wss://ws-us2.pusher.com/app/32cbd69e4b950bf97679?protocol=7",
+                "discord.webhook.url", "https://discord.com/api/webhooks/123/SECRET-token",
+                "discord.events", "moderation.banned", "discord.chat", "off",
+                "db.url", "https://user:SECRET@abc.supabase.co/rest/v1/kick_events?apikey=SECRET",
+                "kickwatch.data-dir", "/var/lib/kickwatch",
+                "camel.management.enabled", "true", "camel.management.port", "9876"), "prod");
+        String text = String.join("\n", lines);
+        assertEquals(6, lines.size(), text);
+        assertTrue(lines.get(0).endsWith(", profile prod"), text);
+        assertEquals("  Kick:     2 channels (xqc, trainwreckstv) from ws-us2.pusher.com", lines.get(1));
+        assertEquals("  Discord:  webhook at discord.com; events moderation.banned; chat off", lines.get(2));
+        assertEquals("  DB:       PostgREST at abc.supabase.co/rest/v1/kick_events; events all", lines.get(3));
+        assertEquals("  data:     /var/lib/kickwatch (journals of undelivered events, breaker state)", lines.get(4));
+        assertEquals("  health:   port 9876, /observe/health and /observe/metrics", lines.get(5));
+        assertFalse(text.contains("SECRET"), text);
+    }
+
+    @Test
+    void should_name_the_local_sinks_when_no_url_is_set() {
+        List<String> lines = StartupSummary.lines(settings("kick.channels", "a:1", "kickwatch.data-dir", "data/dev"), null);
+        assertTrue(lines.get(0).endsWith(", profile (none)"), lines.get(0));
+        assertEquals("  Discord:  the console (no discord.webhook.url); events (none); chat match", lines.get(2));
+        assertTrue(lines.get(3).startsWith("  DB:       the local file data/dev/events.jsonl (no db.url)"), lines.get(3));
+    }
+
+    @Test
+    void should_tell_the_example_channel_from_a_chosen_one() {
+        assertTrue(StartupSummary.exampleChannel(settings("kick.channels", "xqc:668"), Map.of()));
+        assertFalse(StartupSummary.exampleChannel(settings("kick.channels", "xqc:668"), Map.of("KICK_CHANNELS", "xqc:668")),
+                "chosen on purpose");
+        assertFalse(StartupSummary.exampleChannel(settings("kick.channels", "mine:1"), Map.of()));
+    }
+}
