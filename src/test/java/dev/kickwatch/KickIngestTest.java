@@ -14,6 +14,8 @@ import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.KickwatchApp;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -289,6 +291,36 @@ class KickIngestTest {
         assertTrue(app.kickState().getSubscribeResends() >= CHANNELS);
         kick.setAcknowledge(true);
         awaitSubscribed();
+        assertEquals(1, kick.totalConnections());
+    }
+
+    @Test
+    void should_say_why_kick_refused_a_channel_ask_less_and_less_often_and_keep_the_others() throws Exception {
+        String refused = "chatrooms.1000.v2";
+        kick = new PusherServer("testkey");
+        kick.refuse(refused, "{\"type\":\"AuthError\",\"error\":\"Not\\nallowed\",\"status\":401}");
+        start(Map.of("kick.pusher.subscribe-ack-timeout", "200"), true);
+        await().atMost(10, SECONDS).until(() -> app.kickState().getRefused().containsKey(refused)
+                && kick.subscribedChannels().size() == CHANNELS - 1);
+        assertEquals(Map.of(refused, "AuthError, status 401: Not allowed"), app.kickState().getRefused(),
+                "the server's reason, on one line");
+        HealthCheck.Result ready = HealthCheckHelper.invokeReadiness(app.context()).stream()
+                .filter(r -> r.getCheck().getId().equals("kick")).findFirst().orElseThrow();
+        assertEquals(HealthCheck.State.DOWN, ready.getState());
+        assertTrue(ready.getMessage().orElse("").contains(refused + " (AuthError, status 401: Not allowed)"),
+                ready.getMessage().toString());
+
+        // asked again after 200, 400, 800 ms...: the gaps grow instead of one subscribe per acknowledgement timeout
+        await().atMost(15, SECONDS).until(() -> kick.subscribeTimes(refused).size() >= 4);
+        List<Long> t = kick.subscribeTimes(refused);
+        long second = t.get(2) - t.get(1);
+        long third = t.get(3) - t.get(2);
+        assertTrue(third > second * 3 / 2, "gaps " + (t.get(1) - t.get(0)) / 1_000_000 + ", " + second / 1_000_000 + ", "
+                + third / 1_000_000 + " ms");
+
+        kick.accept(refused); // the server lets it in: subscribed at the next try, readiness UP again
+        await().atMost(15, SECONDS).until(() -> app.kickState().getRefused().isEmpty() && app.kickState().getSubscribed() == CHANNELS);
+        sendAndAwait(2);
         assertEquals(1, kick.totalConnections());
     }
 

@@ -1,6 +1,7 @@
 package dev.kickwatch.demo;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,9 @@ public class PusherServer implements AutoCloseable {
     private final AtomicInteger totalConnections = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicLong subscribeFrames = new AtomicLong();
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> subscribesByChannel = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> subscribeTimes = new ConcurrentHashMap<>();
     private final AtomicLong clientPings = new AtomicLong();
     private final AtomicLong clientPongs = new AtomicLong();
     private volatile int activityTimeoutSeconds = 120;
@@ -178,6 +182,13 @@ public class PusherServer implements AutoCloseable {
             case "pusher:subscribe" -> {
                 subscribeFrames.incrementAndGet();
                 String channel = data.path("channel").asText("");
+                subscribesByChannel.computeIfAbsent(channel, k -> new AtomicLong()).incrementAndGet();
+                subscribeTimes.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+                String refusal = refusals.get(channel);
+                if (refusal != null) {
+                    c.ws.writeTextMessage(frame("pusher:subscription_error", channel, refusal));
+                    return;
+                }
                 c.channels.add(channel);
                 if (acknowledge) {
                     c.ws.writeTextMessage(frame("pusher_internal:subscription_succeeded", channel, "{}"));
@@ -292,6 +303,27 @@ public class PusherServer implements AutoCloseable {
     /** The most connections that were ever open at once. */
     public int maxOpenConnections() {
         return maxOpen.get();
+    }
+
+    /** From now on, a subscribe to this channel is answered with {@code pusher:subscription_error} and this data. */
+    public void refuse(String channel, String errorDataJson) {
+        refusals.put(channel, errorDataJson);
+    }
+
+    /** A refused channel is accepted again from now on. */
+    public void accept(String channel) {
+        refusals.remove(channel);
+    }
+
+    /** When each subscribe frame for one channel arrived (System.nanoTime), refused or not. */
+    public List<Long> subscribeTimes(String channel) {
+        return List.copyOf(subscribeTimes.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()));
+    }
+
+    /** Subscribe frames received for one channel, refused or not. */
+    public long subscribeFrames(String channel) {
+        AtomicLong n = subscribesByChannel.get(channel);
+        return n == null ? 0 : n.get();
     }
 
     public long subscribeFrames() {

@@ -42,6 +42,12 @@ public class KickHealthCheck extends AbstractHealthCheck {
             builder.message(state.getFatalReason()).down();
         } else if (!state.isConnected() && state.getDisconnectedForMs() > graceMs) {
             builder.message("disconnected from Kick for " + state.getDisconnectedForMs() / 1000 + " s").down();
+        } else if (state.isConnected() && !state.getRefused().isEmpty()) {
+            Map<String, String> refused = state.getRefused();
+            builder.detail("refused", refused);
+            builder.message("Kick refused " + refused.size() + " Pusher channel" + (refused.size() == 1 ? "" : "s") + ": "
+                    + String.join("; ", refused.entrySet().stream().limit(5).map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .toList()) + (refused.size() > 5 ? "; …" : "")).down();
         } else {
             builder.up();
         }

@@ -1,5 +1,8 @@
 package dev.kickwatch.pusher;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the Kick socket is doing, for health checks, metrics and tests. Written by one thread, read by any. */
@@ -18,6 +21,24 @@ public class KickConnectionState {
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesRejected = new AtomicLong();
     private final AtomicLong subscribeResends = new AtomicLong();
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+
+    /** Pusher channels the server refused on the current socket, with its reason (sorted by channel). */
+    public Map<String, String> getRefused() {
+        return new TreeMap<>(refused);
+    }
+
+    void refused(String pusherChannel, String reason) {
+        refused.put(pusherChannel, reason);
+    }
+
+    void accepted(String pusherChannel) {
+        refused.remove(pusherChannel);
+    }
+
+    void clearRefused() {
+        refused.clear();
+    }
 
     public boolean isConnected() {
         return connected;

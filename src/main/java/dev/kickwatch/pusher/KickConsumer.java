@@ -1,8 +1,11 @@
 package dev.kickwatch.pusher;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +70,10 @@ public class KickConsumer extends DefaultConsumer {
     private Integer pendingCode;
     private final Map<String, Long> unacked = new LinkedHashMap<>();
     private final Set<String> acked = new HashSet<>();
+    /** Channels Kick refused on this socket (pusher:subscription_error), and the wait before asking again. */
+    private final Map<String, Long> refusedDelay = new HashMap<>();
+    /** The longest wait between two subscribes of a channel Kick keeps refusing. */
+    static final long MAX_REFUSED_RETRY_MS = 600_000;
     private boolean announcedSubscribed;
 
     KickConsumer(KickEndpoint endpoint, Processor processor) {
@@ -276,6 +283,7 @@ public class KickConsumer extends DefaultConsumer {
         switch (event) {
             case "pusher:connection_established" -> onEstablished(ws, frame.dataTree(mapper));
             case "pusher_internal:subscription_succeeded" -> onSubscribed(frame.channel == null ? "" : frame.channel);
+            case "pusher:subscription_error" -> onSubscriptionError(frame.channel, frame.dataTree(mapper));
             case "pusher:ping" -> ws.writeTextMessage("{\"event\":\"pusher:pong\",\"data\":{}}");
             case "pusher:pong" -> pingSentAt = 0;
             case "pusher:error" -> onPusherError(ws, frame.dataTree(mapper));
@@ -361,6 +369,8 @@ public class KickConsumer extends DefaultConsumer {
         state.onConnected(channels.size());
         unacked.clear();
         acked.clear();
+        refusedDelay.clear();
+        state.clearRefused();
         announcedSubscribed = false;
         long now = System.currentTimeMillis();
         for (String channel : channels.keySet()) {
@@ -381,11 +391,60 @@ public class KickConsumer extends DefaultConsumer {
         if (unacked.remove(channel) != null || channels.containsKey(channel)) {
             acked.add(channel);
         }
+        if (refusedDelay.remove(channel) != null) {
+            state.accepted(channel);
+            LOG.info("Kick accepted the subscription to {} after refusing it", channel);
+        }
         state.setSubscribed(acked.size());
         if (!announcedSubscribed && unacked.isEmpty()) {
             announcedSubscribed = true;
             LOG.info("Subscribed {} Pusher channels", acked.size());
         }
+    }
+
+    /**
+     * Kick (the Pusher server) refused a channel: one WARN line per channel and socket with the server's reason,
+     * readiness names it (KickConnectionState), and it is asked for again after a wait that doubles each time, up to
+     * ten minutes, instead of at every acknowledgement timeout.
+     */
+    private void onSubscriptionError(String channel, JsonNode data) {
+        if (channel == null || !channels.containsKey(channel) || acked.contains(channel)) {
+            return;
+        }
+        String reason = refusalReason(data);
+        Long before = refusedDelay.get(channel);
+        long delay = before == null ? endpoint.getSubscribeAckTimeout() : Math.min(before * 2, MAX_REFUSED_RETRY_MS);
+        refusedDelay.put(channel, delay);
+        // the resend loop asks again once the acknowledgement timeout has passed since this value: after `delay`
+        unacked.put(channel, System.currentTimeMillis() + delay - endpoint.getSubscribeAckTimeout());
+        state.refused(channel, reason);
+        if (before == null) {
+            LOG.warn("Kick refused the subscription to {}: {}; asking again in {} s, then less and less often", channel,
+                    reason, delay / 1000.0);
+        } else {
+            LOG.debug("Kick refused the subscription to {} again: {}; next try in {} ms", channel, reason, delay);
+        }
+    }
+
+    /** {@code {"type":"AuthError","error":"…","status":401}} → {@code AuthError, status 401: …}, on one short line. */
+    static String refusalReason(JsonNode data) {
+        List<String> parts = new ArrayList<>();
+        if (data.path("type").isValueNode()) {
+            parts.add(data.path("type").asText());
+        }
+        if (data.path("status").isValueNode()) {
+            parts.add("status " + data.path("status").asText());
+        }
+        String text = String.join(", ", parts);
+        String error = data.path("error").isValueNode() ? data.path("error").asText() : "";
+        if (!error.isBlank()) {
+            text = text.isEmpty() ? error : text + ": " + error;
+        }
+        if (text.isBlank()) {
+            text = data.isEmpty() ? "no reason given" : data.toString();
+        }
+        text = text.replaceAll("\\s+", " ").trim();
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
     private void onPusherError(WebSocket ws, JsonNode data) {
@@ -468,7 +527,9 @@ public class KickConsumer extends DefaultConsumer {
                 ws.writeTextMessage(subscribeFrame(e.getKey()));
                 e.setValue(now);
                 state.onSubscribeResend();
-                resent++;
+                if (!refusedDelay.containsKey(e.getKey())) { // a refused one was said once, with Kick's reason
+                    resent++;
+                }
             }
         }
         if (resent > 0 && resendLog.tryAcquire() >= 0) {
