@@ -151,6 +151,6 @@ public final class ConfigCheck {
     }
 
     static String name(String key) {
-        return key + " (" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
+        return key + " (" + UnknownSettings.envName(key) + ")";
     }
 }

@@ -62,19 +62,22 @@ final class StartupSummary {
 
     /** {@code wss://ws-us2.pusher.com/app/…} → {@code ws-us2.pusher.com}; never the path or the query. */
     static String host(String url) {
-        try {
-            URI u = URI.create(url);
-            return u.getHost() == null ? "(not a URL)" : u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
-        } catch (IllegalArgumentException e) {
-            return "(not a URL)";
-        }
+        return hostAndPath(url, false);
     }
 
     /** The host and path of a PostgREST table URL (the table is no secret), without user info or query. */
     static String hostAndPath(String url) {
+        return hostAndPath(url, true);
+    }
+
+    private static String hostAndPath(String url, boolean withPath) {
         try {
             URI u = URI.create(url);
-            return host(url) + (u.getRawPath() == null ? "" : u.getRawPath());
+            if (u.getHost() == null) {
+                return "(not a URL)";
+            }
+            return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+                    + (withPath && u.getRawPath() != null ? u.getRawPath() : "");
         } catch (IllegalArgumentException e) {
             return "(not a URL)";
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.JarProcess;
 import org.junit.jupiter.api.Test;
@@ -164,10 +165,7 @@ class JarProcessIT {
     @Test
     void should_run_the_offline_demo_end_to_end() throws Exception {
         Path data = tmp.resolve("demo");
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Fixtures.freePort();
         for (int run = 1; run <= 2; run++) { // the second run starts from an empty data directory again
             long started = System.nanoTime();
             try (JarProcess app = JarProcess.start(tmp.resolve("demo" + run + ".log"), Map.of("KICKWATCH_DATA_DIR",

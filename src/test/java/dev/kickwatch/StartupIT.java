@@ -9,6 +9,7 @@ import dev.kickwatch.support.JarProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.kickwatch.support.Fixtures.freePort;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,12 +22,6 @@ class StartupIT {
 
     @TempDir
     Path tmp;
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private List<String> lines(JarProcess app) {
         return app.output().lines().filter(l -> !l.startsWith("Picked up")).toList();

@@ -2,27 +2,15 @@ package dev.kickwatch;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.Test;
 
+import static dev.kickwatch.support.Fixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StartupSummaryTest {
-
-    private static PropertiesComponent settings(String... keyValues) {
-        Properties p = new Properties();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.setProperty(keyValues[i], keyValues[i + 1]);
-        }
-        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
-        pc.setInitialProperties(p);
-        return pc;
-    }
 
     @Test
     void should_say_where_events_go_by_host_and_never_show_a_secret() {

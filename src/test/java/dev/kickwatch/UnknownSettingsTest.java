@@ -4,12 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.camel.component.properties.PropertiesComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.kickwatch.support.Fixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -17,16 +16,6 @@ class UnknownSettingsTest {
 
     @TempDir
     Path routes;
-
-    private static PropertiesComponent settings(String... keyValues) {
-        Properties p = new Properties();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.setProperty(keyValues[i], keyValues[i + 1]);
-        }
-        PropertiesComponent pc = new PropertiesComponent();
-        pc.setInitialProperties(p);
-        return pc;
-    }
 
     @Test
     void should_name_the_closest_known_key_of_a_misspelled_setting_and_never_its_value() {

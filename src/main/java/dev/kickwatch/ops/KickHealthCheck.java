@@ -42,7 +42,7 @@ public class KickHealthCheck extends AbstractHealthCheck {
             builder.message(state.getFatalReason()).down();
         } else if (!state.isConnected() && state.getDisconnectedForMs() > graceMs) {
             builder.message("disconnected from Kick for " + state.getDisconnectedForMs() / 1000 + " s").down();
-        } else if (state.isConnected() && !state.getRefused().isEmpty()) {
+        } else if (state.isConnected() && state.getRefusedCount() > 0) {
             Map<String, String> refused = state.getRefused();
             builder.detail("refused", refused);
             builder.message("Kick refused " + refused.size() + " Pusher channel" + (refused.size() == 1 ? "" : "s") + ": "

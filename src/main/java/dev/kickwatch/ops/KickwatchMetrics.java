@@ -75,7 +75,7 @@ public class KickwatchMetrics implements StartupListener, Processor {
             gauge(r, "kickwatch_kick_fatal", "1 while Kick refuses the settings (close 4000-4099)", kick,
                     s -> s.getFatalReason() == null ? 0 : 1);
             gauge(r, "kickwatch_kick_refused_channels", "Pusher channels the server refused on the current socket", kick,
-                    s -> s.getRefused().size());
+                    KickConnectionState::getRefusedCount);
             gauge(r, "kickwatch_kick_last_message_age_seconds", "seconds since the last frame from Kick (-1 before the first)",
                     kick, s -> s.getLastMessageAgeMs() < 0 ? -1 : s.getLastMessageAgeMs() / 1000.0);
             gauge(r, "kickwatch_kick_backoff_seconds", "the last reconnect delay chosen", kick, s -> s.getBackoffMs() / 1000.0);

@@ -28,6 +28,10 @@ public class KickConnectionState {
         return new TreeMap<>(refused);
     }
 
+    public int getRefusedCount() {
+        return refused.size();
+    }
+
     void refused(String pusherChannel, String reason) {
         refused.put(pusherChannel, reason);
     }

@@ -3,15 +3,19 @@ package dev.kickwatch.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kickwatch.demo.PusherServer;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 
 /** Reads test resources: Kick frames under fixtures/ and expected outputs under expected/. */
 public final class Fixtures {
@@ -69,5 +73,23 @@ public final class Fixtures {
             out.add(embed.get("description").asText());
         }
         return out;
+    }
+
+    /** Settings as a CamelContext's properties component would hold them: key, value, key, value, … */
+    public static PropertiesComponent settings(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
+        pc.setInitialProperties(p);
+        return pc;
+    }
+
+    /** A port free on this machine now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 }
