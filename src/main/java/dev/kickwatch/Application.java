@@ -169,8 +169,25 @@ public final class Application {
     public static void configure(Main main, String[] args) {
         String profile = profile(args);
         main.setPropertyPlaceholderLocations(String.join(",", locations(profile)));
-        String pattern = Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
-        main.configure().withRoutesIncludePattern(pattern);
+        String routes = routesPattern(Path.of("routes"));
+        main.configure().withRoutesIncludePattern(routes);
+        main.addInitialProperty("camel.main.routes-include-pattern", routes); // lowest precedence: a property still wins
+    }
+
+    /**
+     * The routes of {@code dir} when it is a directory, else the jar's copies. The directory is given to Camel by its
+     * real path: Camel's file pattern does not descend into a symbolic link, and {@code routes -> /etc/kickwatch/routes}
+     * would otherwise load no route at all.
+     */
+    static String routesPattern(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return "classpath:routes/*.camel.yaml";
+        }
+        try {
+            return "file:" + dir.toRealPath() + "/*.camel.yaml";
+        } catch (java.io.IOException e) {
+            return "file:" + dir + "/*.camel.yaml";
+        }
     }
 
     static List<String> locations(String profile) {

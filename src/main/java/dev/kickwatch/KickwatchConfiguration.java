@@ -35,6 +35,7 @@ public class KickwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("kickwatchMetrics", metrics);
         context.addStartupListener(metrics);
         context.addStartupListener(new BreakerTransitions());
+        context.addStartupListener(new RoutesCheck());
     }
 
     /** What it will do, in a few lines; the example channel said loudly, and refused under the prod profile. */

@@ -129,4 +129,41 @@ class StartupIT {
             assertFalse(app.output().contains("SECRET"), app.output());
         }
     }
+
+    @Test
+    void should_find_routes_through_a_symbolic_link_and_refuse_to_start_without_them() throws Exception {
+        Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()));
+        // routes -> a directory elsewhere, as a package or a config-management tool installs them
+        Path linked = java.nio.file.Files.createDirectories(tmp.resolve("linked"));
+        java.nio.file.Files.createSymbolicLink(linked.resolve("routes"), Path.of("routes").toAbsolutePath());
+        try (JarProcess app = JarProcess.startIn(linked, tmp.resolve("linked.log"), env)) {
+            await().atMost(30, SECONDS).until(() -> app.output().contains("Routes startup"));
+            assertTrue(app.output().contains("Routes startup (total:8"), app.output());
+            app.sigterm();
+            assertEquals(0, app.waitForExit(60), app.output());
+        }
+        // an empty routes directory: nothing would ever be relayed
+        Path empty = java.nio.file.Files.createDirectories(tmp.resolve("empty/routes")).getParent().toRealPath();
+        try (JarProcess app = JarProcess.startIn(empty, tmp.resolve("empty.log"), env)) {
+            assertEquals(1, app.waitForExit(60), app.output());
+            assertTrue(app.output().lines().anyMatch(l -> l.equals("kickwatch failed to start: no routes found in file:"
+                    + empty.resolve("routes") + "/*.camel.yaml: start kickwatch from the directory that holds "
+                    + "routes/*.camel.yaml, or from any other to use the routes inside the jar")), app.output());
+            assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
+        }
+        // routes without kick-ingest: the sinks would wait for events that never come
+        Path partial = java.nio.file.Files.createDirectories(tmp.resolve("partial/routes")).toRealPath();
+        try (var files = java.nio.file.Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals("kick-ingest.camel.yaml")).toList()) {
+                java.nio.file.Files.copy(f, partial.resolve(f.getFileName()));
+            }
+        }
+        try (JarProcess app = JarProcess.startIn(partial.getParent(), tmp.resolve("partial.log"), env)) {
+            assertEquals(1, app.waitForExit(60), app.output());
+            assertTrue(app.output().lines().anyMatch(l -> l.startsWith("kickwatch failed to start: no route with id "
+                    + "'kick-ingest' in file:" + partial + "/*.camel.yaml (")), app.output());
+            assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
+        }
+    }
 }

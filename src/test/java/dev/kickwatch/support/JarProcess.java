@@ -21,19 +21,31 @@ public final class JarProcess implements AutoCloseable {
     }
 
     public static JarProcess start(Path log, Map<String, String> env, String... args) throws IOException {
-        Path jar = Path.of("target", "kickwatch.jar");
+        return startIn(null, log, env, args);
+    }
+
+    /** The jar started from another working directory ({@code null}: the project directory), as a user may. */
+    public static JarProcess startIn(Path dir, Path log, Map<String, String> env, String... args) throws IOException {
+        Path jar = Path.of("target", "kickwatch.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("target/kickwatch.jar is missing: run mvn package first");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        return command(log, env, cmd);
+        return command(dir, log, env, cmd);
     }
 
     /** Any command, with the same clean environment (no inherited KICK_*, DISCORD_*, DB_*, CAMEL_*, KICKWATCH_*). */
     public static JarProcess command(Path log, Map<String, String> env, List<String> cmd) throws IOException {
+        return command(null, log, env, cmd);
+    }
+
+    private static JarProcess command(Path dir, Path log, Map<String, String> env, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
                 || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));
         pb.environment().putAll(env);
