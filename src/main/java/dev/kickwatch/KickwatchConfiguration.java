@@ -36,6 +36,7 @@ public class KickwatchConfiguration implements CamelConfiguration {
         context.addStartupListener(metrics);
         context.addStartupListener(new BreakerTransitions());
         context.addStartupListener(new RoutesCheck());
+        context.addStartupListener(new SinkProbe());
     }
 
     /** What it will do, in a few lines; the example channel said loudly, and refused under the prod profile. */

@@ -69,14 +69,17 @@ class OperationsTest extends RelayTestSupport {
     }
 
     @Test
-    void should_report_ready_then_not_ready_with_a_reason_when_kick_stays_down() throws Exception {
-        start(Map.of("kickwatch.health.disconnected-grace", "1000"));
+    void should_report_ready_then_not_ready_with_the_reason_from_the_first_failed_connect() throws Exception {
+        // the grace period is long: a failed attempt to connect says DOWN at once, not after it
+        start(Map.of("kickwatch.health.disconnected-grace", "600000"));
         await().atMost(10, SECONDS).until(() -> get("/observe/health/ready").statusCode() == 200);
+        int kickPort = kick.port();
         kick.stop();
         await().atMost(15, SECONDS).until(() -> get("/observe/health/ready").statusCode() == 503);
         JsonNode kickCheck = check("/observe/health/ready", "kick");
         assertEquals("DOWN", kickCheck.path("status").asText(), kickCheck.toString());
-        assertTrue(kickCheck.toString().contains("disconnected from Kick"), kickCheck.toString());
+        assertEquals("cannot connect to 127.0.0.1:" + kickPort + ": connection refused", kickCheck.path("message").asText(),
+                kickCheck.toString());
         assertEquals(200, get("/observe/health/live").statusCode(), "liveness stays UP");
     }
 
@@ -131,7 +134,8 @@ class OperationsTest extends RelayTestSupport {
         assertTrue(m.contains("kickwatch_events_received_total{channel=\"testchan\",type=\"unknown\"} 1.0"), m);
         for (String name : List.of("kickwatch_kick_connected 1.0", "kickwatch_kick_subscribed_channels 4.0",
                 "kickwatch_queue_depth{queue=\"events\"}", "kickwatch_journal_bytes{journal=\"db\"}",
-                "kickwatch_kick_last_message_age_seconds", "resilience4j_circuitbreaker_state")) {
+                "kickwatch_kick_last_message_age_seconds", "resilience4j_circuitbreaker_state", "kickwatch_journal_writable 1.0",
+                "kickwatch_journal_write_errors_total 0.0")) {
             assertTrue(m.contains(name), name + " missing");
         }
         assertNoSecrets(m);

@@ -177,6 +177,50 @@ class SinkFailureTest extends RelayTestSupport {
         assertTrue(app.kickState().isConnected(), "ingest kept going");
     }
 
+    @Test
+    void should_say_once_a_minute_that_a_full_disk_loses_rows_and_be_not_ready_until_a_write_succeeds() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(503, "{\"message\":\"down\"}"));
+        discord.behave(r -> HttpSinkServer.Response.of(204));
+        start(Map.of("discord.chat", "off", "db.cb.failures", "100", "kickwatch.journal.replay-delay", "600000"));
+        // the DB journal on a full disk: Linux's /dev/full answers every write with ENOSPC
+        Path file = Files.createDirectories(data.resolve("journal")).resolve("db.jsonl");
+        Files.deleteIfExists(file);
+        Files.createSymbolicLink(file, Path.of("/dev/full"));
+        dev.kickwatch.sink.Journal journal = app.context().getRegistry().lookupByNameAndType("journal",
+                dev.kickwatch.sink.Journal.class);
+        try {
+            fullDisk(journal);
+        } finally {
+            Files.deleteIfExists(file); // a reader of /dev/full never ends
+        }
+        // space again: the next row is journaled, and readiness is back
+        publishChats(10, 1);
+        await().atMost(10, SECONDS).until(() -> journal("db.jsonl").size() == 1);
+        assertEquals(org.apache.camel.health.HealthCheck.State.UP, org.apache.camel.health.HealthCheckHelper
+                .invokeReadiness(app.context(), "full").stream().filter(r -> r.getCheck().getId().equals("journal")).findFirst()
+                .orElseThrow().getState());
+    }
+
+    private void fullDisk(dev.kickwatch.sink.Journal journal) {
+        for (int i = 0; i < 5; i++) {
+            publishChats(i, 1);
+            long n = i + 1;
+            await().atMost(10, SECONDS).until(() -> journal.getWriteErrors() == n); // one failed batch at a time
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = out.lines().filter(l -> l.contains("Journal db cannot be written")).toList();
+        assertEquals(1, lines.size(), out);
+        assertTrue(lines.get(0).contains("[ERROR] Journal - Journal db cannot be written (No space left on device): 1 entries "
+                + "lost so far; free space in " + data.resolve("journal") + " (kickwatch.data-dir, KICKWATCH_DATA_DIR)"), lines.get(0));
+        assertFalse(out.contains("kept in the db journal"), "nothing claims rows were kept");
+        assertEquals(5, journal.getDropped("db"));
+        var ready = org.apache.camel.health.HealthCheckHelper.invokeReadiness(app.context(), "full").stream()
+                .filter(r -> r.getCheck().getId().equals("journal")).findFirst().orElseThrow();
+        assertEquals(org.apache.camel.health.HealthCheck.State.DOWN, ready.getState());
+        assertEquals("the journals in " + data.resolve("journal") + " cannot be written (No space left on device): what a "
+                + "sink cannot take now is lost", ready.getMessage().orElse(""));
+    }
+
     /** Writes to two streams: the real stderr and the capture. */
     static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream a;

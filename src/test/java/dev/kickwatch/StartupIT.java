@@ -166,4 +166,68 @@ class StartupIT {
             assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
         }
     }
+
+    @Test
+    void should_probe_the_sinks_and_say_not_ready_from_the_first_failed_connect() throws Exception {
+        try (dev.kickwatch.support.HttpSinkServer discord = new dev.kickwatch.support.HttpSinkServer();
+             dev.kickwatch.support.HttpSinkServer db = new dev.kickwatch.support.HttpSinkServer()) {
+            discord.probeAnswer(dev.kickwatch.support.HttpSinkServer.Response.of(404,
+                    "{\"message\": \"Unknown Webhook\", \"code\": 10015}"));
+            db.probeAnswer(dev.kickwatch.support.HttpSinkServer.Response.of(401,
+                    "{\"code\":\"PGRST301\",\"message\":\"JWSError JWSInvalidSignature\"}"));
+            int port = freePort();
+            Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                    "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(port),
+                    "DISCORD_WEBHOOK_URL", discord.url("/api/webhooks/1/SECRET-token"),
+                    "DB_URL", db.url("/rest/v1/kick_events"), "DB_API_KEY", "SECRET-key");
+            try (JarProcess app = JarProcess.start(tmp.resolve("probe.log"), env)) {
+                await().atMost(30, SECONDS).until(() -> app.output().contains("Routes startup"));
+                assertTrue(app.output().contains("[ERROR] SinkProbe - Probe: discord.webhook.url (DISCORD_WEBHOOK_URL): discord "
+                        + "at 127.0.0.1:" + discord.port() + " answers HTTP 404 (Unknown Webhook): the webhook was deleted, or the "
+                        + "URL is wrong; nothing is sent to it until restart, messages go to the discord journal"), app.output());
+                assertTrue(app.output().contains("[ERROR] SinkProbe - Probe: db.api-key (DB_API_KEY): db at 127.0.0.1:"
+                        + db.port() + " answers HTTP 401 (JWSError JWSInvalidSignature): the key is wrong or may not use this "
+                        + "table"), app.output());
+                assertEquals("limit=0", db.probes().get(0).query());
+                assertEquals("SECRET-key", db.probes().get(0).headers().get("apikey"));
+                assertTrue(discord.requests().isEmpty() && db.requests().isEmpty(), "a probe sends no data");
+                // Kick cannot be reached: not ready at once, with the reason, not after the 60 s grace period
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build();
+                await().atMost(20, SECONDS).until(() -> {
+                    var r = http.send(ready, java.net.http.HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 503 && r.body().contains("cannot connect to 127.0.0.1:9: connection refused");
+                });
+                String health = http.send(ready, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(health.contains("discord answered HTTP 404: not used until restart"), health);
+                assertFalse(health.contains("SECRET"), health);
+                assertFalse(app.output().contains("SECRET"), app.output());
+                app.sigterm();
+                assertEquals(0, app.waitForExit(60), app.output());
+            }
+            // prod: both refusals in one line, and no start
+            try (JarProcess app = JarProcess.start(tmp.resolve("probe-prod.log"), env, "--profile", "prod")) {
+                assertEquals(1, app.waitForExit(60), app.output());
+                assertTrue(app.output().lines().anyMatch(l -> l.startsWith("kickwatch failed to start: discord.webhook.url "
+                        + "(DISCORD_WEBHOOK_URL): discord at 127.0.0.1:" + discord.port() + " answers HTTP 404")
+                        && l.contains("; db.api-key (DB_API_KEY): db at 127.0.0.1:" + db.port() + " answers HTTP 401")
+                        && l.endsWith("(the prod profile starts only with sinks that accept their settings)")), app.output());
+                assertFalse(app.output().contains("SECRET"), app.output());
+                assertFalse(app.output().contains("\tat "), "no stack trace:\n" + app.output());
+            }
+        }
+        // sinks that cannot be reached now: a WARN each, and it starts (they may come later)
+        Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                "KICKWATCH_DATA_DIR", tmp.resolve("data2").toString(), "CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()),
+                "DISCORD_WEBHOOK_URL", "http://127.0.0.1:9/api/webhooks/1/SECRET-token", "DB_URL", "http://127.0.0.1:9/rest/v1/t");
+        try (JarProcess app = JarProcess.start(tmp.resolve("probe-down.log"), env, "--profile", "prod")) {
+            await().atMost(30, SECONDS).until(() -> app.output().contains("Routes startup"));
+            assertTrue(app.output().contains("[WARN] SinkProbe - Probe: discord at 127.0.0.1:9 cannot be reached now "
+                    + "(connection refused); its events wait in the discord journal until it answers"), app.output());
+            assertTrue(app.output().contains("[WARN] SinkProbe - Probe: db at 127.0.0.1:9 cannot be reached now"), app.output());
+            app.sigterm();
+            assertEquals(0, app.waitForExit(60), app.output());
+        }
+    }
 }

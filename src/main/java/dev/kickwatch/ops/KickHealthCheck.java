@@ -8,8 +8,9 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness of the Kick socket: DOWN while Kick refuses our settings (close 4000-4099), or while the socket has been
- * down longer than the grace period. A reconnect within the grace period is normal and stays UP.
+ * Readiness of the Kick socket: DOWN while Kick refuses our settings (close 4000-4099), from a failed attempt to connect
+ * until one succeeds (with its reason), or while the socket has been down longer than the grace period. A socket that
+ * drops and reconnects at the first attempt is normal and stays UP.
  */
 public class KickHealthCheck extends AbstractHealthCheck {
 
@@ -40,8 +41,12 @@ public class KickHealthCheck extends AbstractHealthCheck {
         }
         if (state.getFatalReason() != null) {
             builder.message(state.getFatalReason()).down();
+        } else if (!state.isConnected() && state.getConnectFailure() != null) {
+            // not after a grace period: an attempt to connect failed, so nothing comes in until one succeeds
+            builder.message(state.getConnectFailure()).down();
         } else if (!state.isConnected() && state.getDisconnectedForMs() > graceMs) {
-            builder.message("disconnected from Kick for " + state.getDisconnectedForMs() / 1000 + " s").down();
+            builder.message("disconnected from Kick for " + state.getDisconnectedForMs() / 1000 + " s"
+                    + (state.getLastDownReason() == null ? "" : " (" + state.getLastDownReason() + ")")).down();
         } else if (state.isConnected() && state.getRefusedCount() > 0) {
             Map<String, String> refused = state.getRefused();
             builder.detail("refused", refused);

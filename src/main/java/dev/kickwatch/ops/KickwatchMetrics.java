@@ -147,6 +147,10 @@ public class KickwatchMetrics implements StartupListener, Processor {
                 FunctionCounter.builder("kickwatch_journal_dropped", journal, j -> j.getDropped(name))
                         .description("lines lost because the journal was full or not writable").tag("journal", name).register(r);
             }
+            counter(r, "kickwatch_journal_write_errors", "journal appends that failed with an I/O error (a full disk)", journal,
+                    Journal::getWriteErrors);
+            gauge(r, "kickwatch_journal_writable", "0 while the journals cannot be written (since the last failed append)",
+                    journal, j -> j.getWriteError() == null ? 1 : 0);
         }
         JournalReplayer replayer = context.getRegistry().lookupByNameAndType("journalReplayer", JournalReplayer.class);
         if (replayer != null) {

@@ -16,6 +16,8 @@ public class KickConnectionState {
     private volatile long disconnectedSince = System.currentTimeMillis();
     private volatile Integer lastCloseCode;
     private volatile String fatalReason;
+    private volatile String connectFailure;
+    private volatile String lastDownReason;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
@@ -80,6 +82,16 @@ public class KickConnectionState {
         return fatalReason;
     }
 
+    /** Why the last attempt to connect failed, while no attempt has succeeded since; null otherwise. */
+    public String getConnectFailure() {
+        return connectFailure;
+    }
+
+    /** Why the socket went down or the last attempt failed, kept after a reconnect; null before the first one. */
+    public String getLastDownReason() {
+        return lastDownReason;
+    }
+
     public long getReconnects() {
         return reconnects.get();
     }
@@ -107,6 +119,11 @@ public class KickConnectionState {
         subscribed = 0;
         backoffMs = 0;
         fatalReason = null;
+        connectFailure = null;
+    }
+
+    void onConnectFailed(String reason) {
+        connectFailure = reason;
     }
 
     void onDisconnected(Integer closeCode) {
@@ -118,9 +135,10 @@ public class KickConnectionState {
         lastCloseCode = closeCode;
     }
 
-    void onReconnectScheduled(long delayMs) {
+    void onReconnectScheduled(long delayMs, String reason) {
         reconnects.incrementAndGet();
         backoffMs = delayMs;
+        lastDownReason = reason;
     }
 
     void onFatal(String reason) {

@@ -146,7 +146,7 @@ public class KickConsumer extends DefaultConsumer {
             if (connecting && generation == gen) {
                 connecting = false;
                 generation++; // the late handshake, if it ever completes, is closed at once
-                scheduleReconnect(ReconnectPolicy.Action.DROP, null, "no handshake within " + endpoint.getConnectTimeout() + " ms");
+                connectFailed("no handshake within " + endpoint.getConnectTimeout() + " ms");
             }
         });
         WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -166,7 +166,7 @@ public class KickConsumer extends DefaultConsumer {
             cancelTimer(connectGuardTimer);
             connectGuardTimer = -1;
             if (ar.failed()) {
-                scheduleReconnect(ReconnectPolicy.Action.DROP, null, describe(ar.cause()));
+                connectFailed(connectError(ar.cause()));
                 return;
             }
             WebSocket ws = ar.result();
@@ -194,6 +194,28 @@ public class KickConsumer extends DefaultConsumer {
             ws.closeHandler(v -> onClosed(ws));
             startTicks();
         });
+    }
+
+    /** A connect that did not reach an open socket: readiness is DOWN with this reason until one succeeds. */
+    private void connectFailed(String reason) {
+        String why = "cannot connect to " + endpoint.getHostPort() + ": " + reason;
+        state.onConnectFailed(why);
+        scheduleReconnect(ReconnectPolicy.Action.DROP, null, why);
+    }
+
+    /** "connection refused", "unknown host kick.invalid", or the exception in one line. */
+    private static String connectError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                String msg = c.getMessage() == null ? "" : c.getMessage();
+                return msg.toLowerCase(java.util.Locale.ROOT).startsWith("connection refused") ? "connection refused"
+                        : "ConnectException: " + msg.lines().findFirst().orElse("");
+            }
+            if (c instanceof java.net.UnknownHostException) {
+                return "unknown host " + c.getMessage();
+            }
+        }
+        return describe(t);
     }
 
     private void onClosed(WebSocket ws) {
@@ -225,7 +247,7 @@ public class KickConsumer extends DefaultConsumer {
             return;
         }
         long delay = policy.nextDelay(action);
-        state.onReconnectScheduled(delay);
+        state.onReconnectScheduled(delay, reason);
         if (action == ReconnectPolicy.Action.FATAL) {
             String why = fatalMeaning(code);
             state.onFatal("Kick refused the connection with close code " + code + " (" + why + ")");

@@ -36,6 +36,7 @@ public class KickEndpoint extends DefaultEndpoint {
 
     private final KickConnectionState state = new KickConnectionState();
     private List<KickChannel> parsedChannels;
+    private String hostPort = "?";
     private Map<String, KickChannel> pusherChannels;
 
     public KickEndpoint(String uri, KickComponent component) {
@@ -55,6 +56,7 @@ public class KickEndpoint extends DefaultEndpoint {
         if (u.getScheme() == null || !(u.getScheme().equals("ws") || u.getScheme().equals("wss")) || u.getHost() == null) {
             throw new IllegalArgumentException("kick.pusher.url (KICK_PUSHER_URL) must be a ws:// or wss:// URL with a host");
         }
+        hostPort = u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : u.getScheme().equals("wss") ? 443 : 80);
         parsedChannels = KickChannel.parseList(channels);
         pusherChannels = KickChannel.pusherChannels(parsedChannels, channelTemplates);
         if (pusherChannels.isEmpty()) {
@@ -111,6 +113,11 @@ public class KickEndpoint extends DefaultEndpoint {
     }
 
     // options ------------------------------------------------------------------------------------------------------
+
+    /** The Pusher server's host and port, for messages: the URL's path holds the app key, and is not shown. */
+    public String getHostPort() {
+        return hostPort;
+    }
 
     public String getUrl() {
         return url;

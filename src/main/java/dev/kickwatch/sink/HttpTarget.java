@@ -1,6 +1,11 @@
 package dev.kickwatch.sink;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +42,9 @@ public class HttpTarget {
     private String apiKey = "";
     private String query = "";
     private String prefer = "";
+    private String probeQuery = "";
+    private String keyProperty = "";
+    private long probeTimeout = 5000;
     private Set<Integer> goneStatuses = Set.of();
     private boolean rateLimits;
     private volatile Integer goneStatus;
@@ -145,6 +153,107 @@ public class HttpTarget {
         throw new SinkRejectedException(name + " refused a message with HTTP " + status + ": " + detail);
     }
 
+    /** How a start-up probe went: the URL and key work, the peer refuses them, or it cannot be asked now. */
+    public enum Probe { OK, WRONG, UNREACHABLE }
+
+    /** A probe's outcome and the line that says it; the line names settings and hosts, never the URL or the key. */
+    public record ProbeResult(String sink, Probe outcome, String line) {
+    }
+
+    /**
+     * Asks the peer once, without sending data, whether the URL and key work: a GET of the URL (with
+     * {@code probeQuery}, e.g. PostgREST's {@code limit=0}), which Discord answers 200, or 401/404 for a wrong or
+     * deleted webhook, and PostgREST 200, or 401 for a wrong key and 404 for a missing table. A "gone" answer marks the
+     * peer gone, as a POST would. The answer's body is read only for a refusal's {@code message}: a webhook's 200 body
+     * holds its token.
+     */
+    public ProbeResult probe(HttpClient client) {
+        String where = name + " at " + host();
+        long start = System.nanoTime();
+        HttpResponse<String> answer;
+        try {
+            String uri = probeQuery.isBlank() ? url : url + (url.contains("?") ? "&" : "?") + probeQuery;
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(uri)).GET().timeout(Duration.ofMillis(probeTimeout))
+                    .header("Accept", "application/json");
+            if (!apiKey.isBlank()) {
+                req.header("apikey", apiKey).header("Authorization", "Bearer " + apiKey);
+            }
+            answer = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ProbeResult(name, Probe.UNREACHABLE, where + " was not asked: interrupted");
+        } catch (IOException | RuntimeException e) {
+            return new ProbeResult(name, Probe.UNREACHABLE, where + " cannot be reached now (" + reason(e) + "); its events "
+                    + "wait in the " + name + " journal until it answers");
+        }
+        int status = answer.statusCode();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (status >= 200 && status < 300) {
+            return new ProbeResult(name, Probe.OK, where + " answers HTTP " + status + " in " + ms + " ms");
+        }
+        if (status == 429 || status >= 500) {
+            return new ProbeResult(name, Probe.UNREACHABLE, where + " answers HTTP " + status + " now; its events wait in the "
+                    + name + " journal until it accepts them");
+        }
+        String said = status + message(answer.body());
+        String meaning;
+        String setting = property;
+        if (status == 401 || status == 403) {
+            if (!keyProperty.isBlank()) {
+                setting = keyProperty;
+                meaning = "the key is wrong or may not use this table";
+            } else {
+                meaning = "the token in the URL is wrong; copy the webhook URL again";
+            }
+        } else if (status == 404) {
+            meaning = keyProperty.isBlank() ? "the webhook was deleted, or the URL is wrong"
+                    : "no such table; create it with sql/kick_events.sql";
+        } else {
+            meaning = "check the URL";
+        }
+        if (goneStatuses.contains(status) && goneStatus == null) {
+            goneStatus = status;
+            meaning += "; nothing is sent to it until restart, messages go to the " + name + " journal";
+        }
+        return new ProbeResult(name, Probe.WRONG, setting + ": " + where + " answers HTTP " + said + ": " + meaning);
+    }
+
+    /** The {@code message} of a JSON refusal (Discord's and PostgREST's), on one short line; never the secrets. */
+    private String message(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        try {
+            String msg = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("message").asText("");
+            if (msg.isBlank() || (!apiKey.isBlank() && msg.contains(apiKey)) || msg.contains(url)) {
+                return "";
+            }
+            return " (" + oneLine(msg, 120) + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String reason(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof java.net.http.HttpTimeoutException) {
+                return "no answer in time";
+            }
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private String host() {
+        URI u = URI.create(url);
+        return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    }
+
     /** Discord's bucket headers: when it says nothing remains, no request goes before it resets. */
     private void rateLimitHeaders(Message m) {
         if ("0".equals(m.getHeader("X-RateLimit-Remaining", String.class))) {
@@ -230,6 +339,21 @@ public class HttpTarget {
 
     public void setQuery(String query) {
         this.query = query == null ? "" : query.trim();
+    }
+
+    /** Added to the URL's query for the start-up probe (PostgREST: {@code limit=0}, no rows read). */
+    public void setProbeQuery(String probeQuery) {
+        this.probeQuery = probeQuery == null ? "" : probeQuery.trim();
+    }
+
+    /** The property and environment variable of the API key, named when the peer refuses it. */
+    public void setKeyProperty(String keyProperty) {
+        this.keyProperty = keyProperty == null ? "" : keyProperty.trim();
+    }
+
+    /** ms the start-up probe may take, connect and answer together. */
+    public void setProbeTimeout(long probeTimeout) {
+        this.probeTimeout = probeTimeout;
     }
 
     public void setPrefer(String prefer) {

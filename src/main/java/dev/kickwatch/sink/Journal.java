@@ -41,6 +41,9 @@ public class Journal {
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
     private final LogLimiter fullLog = new LogLimiter(60_000);
+    private final LogLimiter writeLog = new LogLimiter(60_000);
+    private final AtomicLong writeErrors = new AtomicLong();
+    private volatile String writeError;
 
     /** Appends lines as one batch; returns how many were written (the rest did not fit under the size bound). */
     public int append(String sink, List<String> lines) {
@@ -68,6 +71,7 @@ public class Journal {
                     Files.writeString(file, batch, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                             StandardOpenOption.WRITE);
                     counter(written, sink).addAndGet(n);
+                    writeError = null;
                 }
                 if (n < lines.size()) {
                     long lost = counter(dropped, sink).addAndGet(lines.size() - n);
@@ -77,8 +81,18 @@ public class Journal {
                 }
                 return n;
             } catch (IOException e) {
-                counter(dropped, sink).addAndGet(lines.size());
-                LOG.error("Journal {} cannot be written: {}", sink, e.getMessage());
+                long lost = counter(dropped, sink).addAndGet(lines.size());
+                writeErrors.incrementAndGet();
+                String why = e instanceof java.nio.file.FileSystemException fse
+                        ? e.getClass().getSimpleName() + " " + fse.getFile() + (fse.getReason() == null ? "" : ": " + fse.getReason())
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(); // "No space left on device"
+                writeError = "the journals in " + dir + " cannot be written (" + why + "): what a sink cannot take now is lost";
+                long held = writeLog.tryAcquire(); // a full disk fails every write: one line a minute
+                if (held >= 0) {
+                    LOG.error("Journal {} cannot be written ({}): {} entries lost so far{}; free space in {} "
+                            + "(kickwatch.data-dir, KICKWATCH_DATA_DIR)", sink, why, lost,
+                            held > 0 ? ", " + held + " similar lines held back" : "", dir);
+                }
                 return 0;
             }
         }
@@ -254,6 +268,16 @@ public class Journal {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Why the last write failed, while no write has succeeded since (a full disk, a read-only mount); else null. */
+    public String getWriteError() {
+        return writeError;
+    }
+
+    /** Appends that failed with an I/O error. */
+    public long getWriteErrors() {
+        return writeErrors.get();
     }
 
     public long getDropped(String sink) {

@@ -32,18 +32,22 @@ public class SinkFailures {
     private void write(Exchange exchange, String suffix, String what) {
         Object body = exchange.getMessage().getBody();
         String sink;
+        int kept;
         if (body instanceof RowBatch rows) {
             sink = "db";
-            journal.append(sink + suffix, rows.lines());
+            kept = journal.append(sink + suffix, rows.lines());
         } else if (body instanceof DiscordMessage message) {
             sink = "discord";
-            journal.append(sink + suffix, message.journalLine());
+            kept = journal.append(sink + suffix, message.journalLine());
         } else if (body instanceof DiscordBatch batch) {
             sink = "discord";
-            journal.append(sink + suffix, discordRenderer.journalLines(batch));
+            kept = journal.append(sink + suffix, discordRenderer.journalLines(batch));
         } else {
             LOG.error("A sink failed on {} and it cannot be journaled: it is lost ({})", body, reason(exchange));
             return;
+        }
+        if (kept == 0) {
+            return; // the journal said why, once a minute (full disk, full journal)
         }
         long held = limiter.tryAcquire();
         if (held >= 0) {

@@ -16,7 +16,11 @@ import java.util.function.Function;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-/** A real local HTTP server standing in for Discord or PostgREST: records every request, answers as told. */
+/**
+ * A real local HTTP server standing in for Discord or PostgREST: records every POST, answers as told. The GETs of the
+ * start-up probe are kept apart ({@link #probes()}, answered by {@link #probeAnswer}, 200 by default), so that a
+ * test's behaviour and request counts see the deliveries only.
+ */
 public final class HttpSinkServer implements AutoCloseable {
 
     /** One recorded request. Header names are lower case. */
@@ -37,7 +41,9 @@ public final class HttpSinkServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> probes = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Response> behaviour = r -> Response.of(204);
+    private volatile Response probeAnswer = Response.of(200, "[]");
 
     public HttpSinkServer() throws IOException {
         this(0);
@@ -60,8 +66,14 @@ public final class HttpSinkServer implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
                 headers, new String(in, StandardCharsets.UTF_8));
-        requests.add(req);
-        Response resp = behaviour.apply(req);
+        Response resp;
+        if (req.method().equals("GET")) {
+            probes.add(req);
+            resp = probeAnswer;
+        } else {
+            requests.add(req);
+            resp = behaviour.apply(req);
+        }
         resp.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
         byte[] out = resp.body().getBytes(StandardCharsets.UTF_8);
         if (out.length > 0) {
@@ -83,6 +95,15 @@ public final class HttpSinkServer implements AutoCloseable {
 
     public List<Request> requests() {
         return requests;
+    }
+
+    public List<Request> probes() {
+        return probes;
+    }
+
+    /** The answer to every GET (the start-up probe). */
+    public void probeAnswer(Response answer) {
+        this.probeAnswer = answer;
     }
 
     public void behave(Function<Request, Response> behaviour) {

@@ -33,7 +33,7 @@ public final class KickwatchApp implements AutoCloseable {
     }
 
     /** Properties every test wants: fast reconnects, no management port clash. */
-    public static Map<String, String> baseProperties(String pusherUrl, String dataDir) {
+    public static Map<String, String> baseProperties(String pusherUrl, String dataDir) throws java.io.IOException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kick.pusher.url", pusherUrl);
         p.put("kick.channels", "testchan:1000:2000");
@@ -41,6 +41,8 @@ public final class KickwatchApp implements AutoCloseable {
         p.put("kick.pusher.reconnect-initial-delay", "100");
         p.put("kick.pusher.reconnect-max-delay", "1000");
         p.put("camel.main.shutdown-timeout", "10");
+        // a free port of its own: tests (and other builds on the machine) run while something else may hold 9876
+        p.put("camel.management.port", String.valueOf(Fixtures.freePort()));
         return p;
     }
 

@@ -1,0 +1,61 @@
+package dev.kickwatch;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.kickwatch.sink.HttpTarget;
+import dev.kickwatch.sink.HttpTarget.ProbeResult;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.VetoCamelContextStartException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * At start-up, before any event comes in, asks each configured HTTP sink once whether its URL and key work
+ * ({@link HttpTarget#probe}), all at once, each bounded by its {@code probeTimeout}. A refusal (a wrong token, key or
+ * table) is one ERROR line, and under the prod profile stops the start. A sink that cannot be reached now is one WARN
+ * line and does not hold up the start: it may come later, and its events wait in its journal.
+ */
+final class SinkProbe implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkProbe.class);
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws VetoCamelContextStartException {
+        if (alreadyStarted) {
+            return;
+        }
+        List<HttpTarget> targets = context.getRegistry().findByType(HttpTarget.class).stream()
+                .filter(t -> !t.isEmpty()).toList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        List<CompletableFuture<ProbeResult>> asked = targets.stream()
+                .map(t -> CompletableFuture.supplyAsync(() -> t.probe(client))).toList();
+        List<String> wrong = new ArrayList<>();
+        for (CompletableFuture<ProbeResult> f : asked) {
+            ProbeResult r = f.join();
+            switch (r.outcome()) {
+                case OK -> LOG.info("Probe: {}", r.line());
+                case UNREACHABLE -> LOG.warn("Probe: {}", r.line());
+                case WRONG -> wrong.add(r.line());
+            }
+        }
+        if (wrong.isEmpty()) {
+            return;
+        }
+        if ("prod".equals(context.getCamelContextExtension().getProfile())) {
+            throw new VetoCamelContextStartException(String.join("; ", wrong) + " (the prod profile starts only with sinks "
+                    + "that accept their settings)", context, true);
+        }
+        for (String line : wrong) {
+            LOG.error("Probe: {}", line);
+        }
+    }
+}
