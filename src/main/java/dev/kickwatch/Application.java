@@ -1,13 +1,21 @@
 package dev.kickwatch;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.kickwatch.pusher.ChannelResolver;
+import dev.kickwatch.pusher.KickChannel;
 import org.apache.camel.main.Main;
 
 /**
@@ -21,6 +29,10 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("resolve")) {
+            halt(resolve(List.of(args).subList(1, args.length), apiBaseUrl(System.getenv()), System.out, System.err));
+            return;
+        }
         String[] camelArgs;
         try {
             camelArgs = camelArgs(args);
@@ -78,6 +90,72 @@ public final class Application {
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return msg.replaceAll("\\s+", " ").trim();
     }
+
+    /**
+     * {@code resolve SLUG...}: the ids of Kick channels, one line per channel on stdout and then the KICK_CHANNELS line
+     * to paste (only when every slug was resolved: a partial list would drop a channel without a word); each failure
+     * is one line on stderr. Exit 0: all resolved; 1: any failed; 2: no slugs, or an option. Camel is not started.
+     */
+    static int resolve(List<String> slugs, String baseUrl, PrintStream out, PrintStream err) {
+        if (slugs.isEmpty()) {
+            err.println("kickwatch: resolve needs one or more channel slugs, e.g. kickwatch resolve xqc trainwreckstv");
+            return 2;
+        }
+        for (String slug : slugs) {
+            if (slug.startsWith("-")) {
+                err.println("kickwatch: resolve takes channel slugs only, not '" + slug + "'; kickwatch --help lists the options");
+                return 2;
+            }
+        }
+        ChannelResolver resolver = new ChannelResolver(baseUrl, ChannelResolver.DEFAULT_TIMEOUT);
+        List<String> entries = new ArrayList<>();
+        boolean failed = false;
+        for (String slug : slugs) {
+            try {
+                KickChannel c = resolver.lookup(slug);
+                entries.add(ChannelResolver.entry(c));
+                out.println(c.slug() + ": chatroom " + c.chatroomId() + ", channel " + c.channelId());
+            } catch (ChannelResolver.LookupException e) {
+                err.println("kickwatch: " + e.getMessage());
+                failed = true;
+            }
+        }
+        if (!failed) {
+            out.println("KICK_CHANNELS=" + String.join(",", entries));
+        }
+        return failed ? 1 : 0;
+    }
+
+    /**
+     * kick.api.base-url for {@code resolve}, which reads no profile: the system property, else KICK_API_BASE_URL, else
+     * ./application.properties, else Kick's own.
+     */
+    static String apiBaseUrl(Map<String, String> env) {
+        String sys = System.getProperty(API_BASE_URL);
+        if (sys != null && !sys.isBlank()) {
+            return sys.trim();
+        }
+        String fromEnv = env.get(UnknownSettings.envName(API_BASE_URL));
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        Path file = Path.of("application.properties");
+        if (Files.isRegularFile(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+                String v = p.getProperty(API_BASE_URL, "").trim();
+                if (!v.isEmpty() && !v.contains("{{")) {
+                    return v;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // an unreadable file: Kick's own URL
+            }
+        }
+        return ChannelResolver.DEFAULT_BASE_URL;
+    }
+
+    private static final String API_BASE_URL = "kick.api.base-url";
 
     private static final String[] HELP = new String[0];
     private static final String[] VERSION = new String[0];
@@ -142,6 +220,7 @@ public final class Application {
     static String usage() {
         return String.join("\n",
                 "Usage: java [JVM options] -jar kickwatch.jar [--profile NAME] [--help] [--version]",
+                "       java -jar kickwatch.jar resolve SLUG...",
                 "",
                 "Relays the events of Kick channels to a Discord webhook and a database.",
                 "",
@@ -152,9 +231,12 @@ public final class Application {
                 "                   (also CAMEL_MAIN_PROFILE; without one: application.properties alone)",
                 "  --help           this text",
                 "  --version        kickwatch's version and Camel's",
+                "  resolve SLUG...  look up channels' ids at Kick (kick.api.base-url) and print the KICK_CHANNELS line;",
+                "                   exit 1 when Kick refuses one (it says what to do instead)",
                 "",
                 "Main environment variables (each overrides a key of application.properties):",
-                "  KICK_CHANNELS         slug:chatroomId[:channelId], comma separated",
+                "  KICK_CHANNELS         slug:chatroomId[:channelId] or a bare slug (looked up once, then cached),",
+                "                        comma separated",
                 "  DISCORD_WEBHOOK_URL   Discord webhook (secret); empty: notifications on the console",
                 "  DB_URL, DB_API_KEY    PostgREST table endpoint and its key (secret); empty: data/events.jsonl",
                 "  KICKWATCH_DATA_DIR    journals, breaker state and local files (default ./data)",

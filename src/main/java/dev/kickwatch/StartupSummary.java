@@ -26,7 +26,7 @@ final class StartupSummary {
         List<String> out = new ArrayList<>();
         out.add(Application.version() + ", profile " + (profile == null || profile.isBlank() ? "(none)" : profile));
         try {
-            List<String> slugs = KickChannel.parseList(get(pc, "kick.channels", "")).stream().map(KickChannel::slug).toList();
+            List<String> slugs = KickChannel.slugs(get(pc, "kick.channels", "")); // bare slugs too: looked up later
             out.add("  Kick:     " + slugs.size() + (slugs.size() == 1 ? " channel" : " channels") + " ("
                     + String.join(", ", slugs.size() > 10 ? slugs.subList(0, 10) : slugs) + (slugs.size() > 10 ? ", …" : "")
                     + ") from " + host(get(pc, "kick.pusher.url", "")));

@@ -1,13 +1,16 @@
 package dev.kickwatch;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.kickwatch.demo.PusherServer;
+import dev.kickwatch.support.FakeKickApi;
 import dev.kickwatch.support.KickwatchApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +20,8 @@ class ConfigCheckTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "kick.channels        | slug-without-ids                 | kick.channels (KICK_CHANNELS)",
+            "kick.channels        | slug:without-ids                 | kick.channels (KICK_CHANNELS)",
+            "kick.channels        | not/a/slug                       | kick.channels (KICK_CHANNELS)",
             "kick.channels        | ' '                              | kick.channels (KICK_CHANNELS)",
             "kick.pusher.url      | http://not-a-websocket           | kick.pusher.url (KICK_PUSHER_URL)",
             "discord.webhook.url  | ftp://SECRET-in-a-bad-url        | discord.webhook.url (DISCORD_WEBHOOK_URL)",
@@ -45,6 +49,22 @@ class ConfigCheckTest {
             assertTrue(line.contains(named), line);
             assertFalse(line.contains("\n"), line);
             assertFalse(line.contains("SECRET"), "the bad value of a secret setting is not repeated: " + line);
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_with_a_bare_slug_kick_refuses_to_resolve() throws Exception {
+        try (PusherServer kick = new PusherServer("k"); FakeKickApi api = new FakeKickApi().refuseLikeCloudflare()) {
+            kick.start(0);
+            Map<String, String> p = KickwatchApp.baseProperties(kick.url(), "target/config-check-bare");
+            p.put("kick.channels", "testchan:1000:2000,barechan");
+            p.put("kick.api.base-url", api.baseUrl());
+            Exception e = assertThrows(Exception.class, () -> KickwatchApp.start(p).close());
+            assertEquals("kick.channels (KICK_CHANNELS): 'barechan' is given without ids and is not in "
+                    + Path.of("target/config-check-bare", "channels.json") + "; Kick refused the lookup of 'barechan' "
+                    + "(Cloudflare, HTTP 403): open " + api.baseUrl() + "/api/v2/channels/barechan in a browser and set "
+                    + "KICK_CHANNELS=barechan:<chatroom.id>:<id>", Application.rootMessage(e));
+            assertEquals(0, kick.totalConnections(), "nothing subscribed");
         }
     }
 

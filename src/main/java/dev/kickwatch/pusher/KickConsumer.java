@@ -41,7 +41,7 @@ public class KickConsumer extends DefaultConsumer {
 
     private final KickEndpoint endpoint;
     private final KickConnectionState state;
-    private final Map<String, KickChannel> channels;
+    private volatile Map<String, KickChannel> channels;
     private final ObjectMapper mapper = new ObjectMapper();
     private final LogLimiter dropLog = new LogLimiter(30_000);
     private final LogLimiter badFrameLog = new LogLimiter(30_000);
@@ -80,11 +80,11 @@ public class KickConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.state = endpoint.getState();
-        this.channels = endpoint.pusherChannels();
     }
 
     @Override
     protected void doStart() throws Exception {
+        channels = endpoint.pusherChannels(); // looked up when the endpoint was created (or now, when that was deferred)
         super.doStart();
         vertx = endpoint.getComponent().vertx();
         policy = new ReconnectPolicy(endpoint.getReconnectInitialDelay(), endpoint.getReconnectMaxDelay(), endpoint.getFatalRetryDelay());

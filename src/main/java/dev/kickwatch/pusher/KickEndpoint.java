@@ -1,6 +1,8 @@
 package dev.kickwatch.pusher;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,17 +12,31 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.support.DefaultEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kick:name?url=RAW(wss://...)&channels=slug:chatroomId:channelId,...}: a consumer of Kick's Pusher feed.
- * Times are milliseconds unless the name says otherwise.
+ * Times are milliseconds unless the name says otherwise. A channel given as a bare slug is looked up when the
+ * endpoint is created, long before anything subscribes: from {@code <dataDir>/channels.json}, else from Kick's channel
+ * endpoint at {@code apiBaseUrl} ({@link ChannelResolver}); a slug neither knows fails the start, in one line.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "kick", title = "Kick Pusher feed", syntax = "kick:name",
              consumerOnly = true, category = { Category.MESSAGING })
 public class KickEndpoint extends DefaultEndpoint {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KickEndpoint.class);
+
+    /**
+     * A CamelContext global option: "true" defers looking up bare slugs from the endpoint's creation to its consumer's
+     * start; for a context that only checks the routes and never starts them (RouteValidator), so that it asks nobody.
+     */
+    public static final String DEFER_LOOKUP = "kick.deferChannelLookup";
+
     private String url;
     private String channels;
+    private String apiBaseUrl = ChannelResolver.DEFAULT_BASE_URL;
+    private String dataDir = "./data";
     private String channelTemplates = "chatrooms.{chatroomId}.v2,chatroom_{chatroomId},channel.{channelId},channel_{channelId}";
     private long connectTimeout = 30_000;
     private long subscribeAckTimeout = 10_000;
@@ -57,9 +73,10 @@ public class KickEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("kick.pusher.url (KICK_PUSHER_URL) must be a ws:// or wss:// URL with a host");
         }
         hostPort = u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : u.getScheme().equals("wss") ? 443 : 80);
-        parsedChannels = KickChannel.parseList(channels);
-        pusherChannels = KickChannel.pusherChannels(parsedChannels, channelTemplates);
-        if (pusherChannels.isEmpty()) {
+        // every entry and the templates are checked first, with stand-in ids for bare slugs
+        Map<String, KickChannel> standIns = new HashMap<>();
+        KickChannel.bareSlugs(channels).forEach(slug -> standIns.put(slug, new KickChannel(slug, 1, 1L)));
+        if (KickChannel.pusherChannels(KickChannel.parseList(channels, standIns), channelTemplates).isEmpty()) {
             throw new IllegalArgumentException("kick.pusher.channel-templates (KICK_PUSHER_CHANNEL_TEMPLATES) yields no Pusher channel");
         }
         positive("kick.pusher.connect-timeout (KICK_PUSHER_CONNECT_TIMEOUT)", connectTimeout);
@@ -72,6 +89,9 @@ public class KickEndpoint extends DefaultEndpoint {
         if (reconnectInitialDelay > reconnectMaxDelay) {
             throw new IllegalArgumentException("kick.pusher.reconnect-initial-delay (KICK_PUSHER_RECONNECT_INITIAL_DELAY) is larger than "
                     + "kick.pusher.reconnect-max-delay (KICK_PUSHER_RECONNECT_MAX_DELAY)");
+        }
+        if (standIns.isEmpty() || !"true".equals(getCamelContext().getGlobalOption(DEFER_LOOKUP))) {
+            pusherChannels(); // bare slugs are looked up now, last: one that cannot be stops start-up like a bad setting
         }
     }
 
@@ -108,8 +128,40 @@ public class KickEndpoint extends DefaultEndpoint {
                 .map(e -> ((KickEndpoint) e).getState()).findFirst().orElse(null);
     }
 
-    Map<String, KickChannel> pusherChannels() {
+    /** The Pusher channels to subscribe, by name; the first call looks up the channels given as a bare slug. */
+    synchronized Map<String, KickChannel> pusherChannels() {
+        if (pusherChannels == null) {
+            parsedChannels = KickChannel.parseList(channels, resolveBareSlugs());
+            pusherChannels = KickChannel.pusherChannels(parsedChannels, channelTemplates);
+        }
         return pusherChannels;
+    }
+
+    private Map<String, KickChannel> resolveBareSlugs() {
+        List<String> bare = KickChannel.bareSlugs(channels);
+        if (bare.isEmpty()) {
+            return Map.of(); // entries with ids: no cache, no network
+        }
+        Path cache = Path.of(dataDir == null || dataDir.isBlank() ? "./data" : dataDir.trim()).resolve(ChannelResolver.CACHE_FILE);
+        ChannelResolver resolver = new ChannelResolver(apiBaseUrl, ChannelResolver.DEFAULT_TIMEOUT);
+        Map<String, KickChannel> out = new HashMap<>();
+        try {
+            for (ChannelResolver.Resolved r : resolver.resolveAll(bare, cache)) {
+                KickChannel c = r.channel();
+                out.put(c.slug(), c);
+                LOG.info("Kick channel {} is {} ({})", c.slug(), ChannelResolver.entry(c),
+                        r.fromCache() ? "from " + cache : "looked up at " + resolver.url(c.slug()) + ", cached in " + cache);
+            }
+        } catch (ChannelResolver.LookupException e) {
+            String slug = e.slug();
+            String head = "kick.channels (KICK_CHANNELS): '" + slug + "' is given without ids and is not in " + cache + "; ";
+            throw new IllegalArgumentException(switch (e.failure()) {
+                case NOT_FOUND -> head + e.getMessage() + "; check the slug, or give " + slug + ":chatroomId[:channelId]";
+                case REFUSED -> head + e.getMessage();
+                case FAILED -> head + e.getMessage() + "; try again, or " + resolver.refusedAdvice(slug);
+            });
+        }
+        return out;
     }
 
     // options ------------------------------------------------------------------------------------------------------
@@ -132,9 +184,27 @@ public class KickEndpoint extends DefaultEndpoint {
         return channels;
     }
 
-    /** Comma list of slug:chatroomId[:channelId]. */
+    /** Comma list of slug:chatroomId[:channelId] or bare slugs. */
     public void setChannels(String channels) {
         this.channels = channels;
+    }
+
+    public String getApiBaseUrl() {
+        return apiBaseUrl;
+    }
+
+    /** Where Kick's channel endpoint ({@code /api/v2/channels/<slug>}) is asked for the ids of a bare slug. */
+    public void setApiBaseUrl(String apiBaseUrl) {
+        this.apiBaseUrl = apiBaseUrl;
+    }
+
+    public String getDataDir() {
+        return dataDir;
+    }
+
+    /** The directory of the cache of looked-up channels, {@code channels.json}. */
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
     }
 
     public String getChannelTemplates() {

@@ -29,12 +29,30 @@ class KickChannelTest {
                 List.copyOf(m.keySet()));
     }
 
+    @Test
+    void should_take_the_ids_of_bare_slugs_from_what_was_looked_up() {
+        String text = " xQc , bossmanjack:2507974:2515504, xqc";
+        assertEquals(List.of("xqc"), KickChannel.bareSlugs(text), "once each, lower case");
+        assertEquals(List.of("xqc", "bossmanjack", "xqc"), KickChannel.slugs(text));
+        KickChannel xqc = new KickChannel("xqc", 668, 676L);
+        assertEquals(List.of(xqc, new KickChannel("bossmanjack", 2507974, 2515504L), xqc),
+                KickChannel.parseList(text, Map.of("xqc", xqc)));
+        // a bare slug that was not looked up is refused, in one line naming the property
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KickChannel.parseList("xqc"));
+        assertTrue(e.getMessage().startsWith("kick.channels (KICK_CHANNELS): entry 'xqc' has no ids"), e.getMessage());
+        // a bad entry fails before anything is looked up
+        assertThrows(IllegalArgumentException.class, () -> KickChannel.bareSlugs("xqc,bad:1:x"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "", " , ", "slug", "slug:abc", "slug:1:x", "slug:-4", "sl ug:1", "a:1:2:3", "slug:0" })
     void should_reject_bad_lists_with_one_line_naming_the_property(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KickChannel.parseList(text));
         assertTrue(e.getMessage().startsWith("kick.channels (KICK_CHANNELS)"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
+        if (!text.equals("slug")) { // a bare slug is a good entry, to be looked up
+            assertThrows(IllegalArgumentException.class, () -> KickChannel.bareSlugs(text), text);
+        }
     }
 
     @Test

@@ -93,6 +93,8 @@ public final class RouteValidator {
             }
             context.getPropertiesComponent().setInitialProperties(p);
             context.getPropertiesComponent().setIgnoreMissingLocation(true);
+            // a kick: endpoint with channels given by slug alone: checked, not looked up at Kick (nothing is started)
+            context.getGlobalOptions().put(dev.kickwatch.pusher.KickEndpoint.DEFER_LOOKUP, "true");
             try {
                 Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
                 PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)

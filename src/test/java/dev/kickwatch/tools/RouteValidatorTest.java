@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.kickwatch.support.FakeKickApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,19 @@ class RouteValidatorTest {
         int line = lineOf(routes.resolve("kick-ingest.camel.yaml"), "connectTimout:");
         assertEquals(List.of("routes/kick-ingest.camel.yaml:" + line + ": unknown option 'connectTimout' of endpoint kick:kick"),
                 problems);
+    }
+
+    @Test
+    void should_check_channels_given_by_slug_alone_without_looking_them_up() throws Exception {
+        try (FakeKickApi kick = new FakeKickApi().channel("xqc", 668, 676)) {
+            String props = Files.readString(PROPS).replace("kick.channels = xqc:668", "kick.channels = xqc")
+                    .replace("kick.api.base-url = https://kick.com", "kick.api.base-url = " + kick.baseUrl())
+                    .replace("kickwatch.data-dir = ./data", "kickwatch.data-dir = " + tmp.resolve("data"));
+            Path file = Files.writeString(tmp.resolve("application.properties"), props);
+            assertEquals(List.of(), RouteValidator.validate(Path.of("routes"), file));
+            assertEquals(List.of(), kick.requests(), "the build asks nobody");
+            assertEquals(false, Files.exists(tmp.resolve("data")), "and writes no cache");
+        }
     }
 
     @Test
