@@ -66,7 +66,7 @@ class ChannelResolverTest {
 
     @Test
     void should_treat_an_html_page_and_rate_limits_as_a_refusal_and_other_answers_as_failures() throws Exception {
-        try (HttpSinkServer server = new HttpSinkServer()) {
+        try (HttpSinkServer server = new HttpSinkServer().getsAreRequests()) {
             ChannelResolver resolver = new ChannelResolver(server.url(""), SHORT);
             server.behave(r -> new HttpSinkServer.Response(200, "<html>a challenge</html>", Map.of()));
             assertEquals("Kick refused the lookup of 'a' (HTTP 200): open " + server.url("") + "/api/v2/channels/a in a "
@@ -86,7 +86,7 @@ class ChannelResolverTest {
     @Test
     void should_give_up_after_the_timeout_and_on_a_refused_connection() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (HttpSinkServer silent = new HttpSinkServer()) {
+        try (HttpSinkServer silent = new HttpSinkServer().getsAreRequests()) {
             silent.behave(r -> {
                 try {
                     release.await(10, TimeUnit.SECONDS); // a Kick that never answers (the peer's behaviour)

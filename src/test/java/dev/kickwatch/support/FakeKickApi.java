@@ -17,7 +17,7 @@ public final class FakeKickApi implements AutoCloseable {
     private volatile boolean cloudflare;
 
     public FakeKickApi() throws IOException {
-        server = new HttpSinkServer();
+        server = new HttpSinkServer().getsAreRequests();
         server.behave(this::answer);
     }
 

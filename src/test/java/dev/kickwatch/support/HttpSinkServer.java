@@ -44,6 +44,7 @@ public final class HttpSinkServer implements AutoCloseable {
     private final List<Request> probes = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Response> behaviour = r -> Response.of(204);
     private volatile Response probeAnswer = Response.of(200, "[]");
+    private volatile boolean getsApart = true;
 
     public HttpSinkServer() throws IOException {
         this(0);
@@ -67,7 +68,7 @@ public final class HttpSinkServer implements AutoCloseable {
         Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
                 headers, new String(in, StandardCharsets.UTF_8));
         Response resp;
-        if (req.method().equals("GET")) {
+        if (getsApart && req.method().equals("GET")) {
             probes.add(req);
             resp = probeAnswer;
         } else {
@@ -99,6 +100,12 @@ public final class HttpSinkServer implements AutoCloseable {
 
     public List<Request> probes() {
         return probes;
+    }
+
+    /** For a stand-in whose GETs are its requests (Kick's channel endpoint): they are recorded and answered as told. */
+    public HttpSinkServer getsAreRequests() {
+        this.getsApart = false;
+        return this;
     }
 
     /** The answer to every GET (the start-up probe). */
