@@ -33,7 +33,15 @@ public final class JarProcess implements AutoCloseable {
 
     /** Any command, with the same clean environment (no inherited KICK_*, DISCORD_*, DB_*, CAMEL_*, KICKWATCH_*). */
     public static JarProcess command(Path log, Map<String, String> env, List<String> cmd) throws IOException {
+        return command(null, log, env, cmd);
+    }
+
+    /** {@link #command(Path, Map, List)} in the working directory {@code dir} (null: the project directory). */
+    public static JarProcess command(Path dir, Path log, Map<String, String> env, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
                 || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));
         pb.environment().putAll(env);
@@ -65,8 +73,14 @@ public final class JarProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the process, and what it started (a build run by cli/camel before it execs java), by PID. */
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
         }
