@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The routes, properties and Java code of the project run by the Camel CLI ({@code camel run}, here cli/camel: the
  * same commands from camel-jbang-core 4.17.0 without JBang), exactly as README tells users, against local peers:
- * one Kick event goes end to end into the DB and Discord.
+ * one Kick event goes end to end into the DB and Discord; its log file has no colour codes; SIGTERM stops it gracefully
+ * with exit code 0, and a route that cannot start ends it with 1.
  */
 class CamelCliIT {
 
@@ -72,12 +73,46 @@ class CamelCliIT {
                 assertEquals("channel.subscription.new", row);
                 assertTrue(discord.requests().get(0).body().contains("subscribed"), discord.requests().get(0).body());
 
+                // the log file camel run writes for camel log / camel get (cli/camel execs java: same PID); it is
+                // removed when camel run stops
+                Path logFile = Path.of(System.getProperty("user.home"), ".camel", cli.pid() + ".log");
+                assertTrue(Files.isRegularFile(logFile), "camel run's log file " + logFile);
+                String logText = Files.readString(logFile);
+                assertTrue(logText.contains("Apache Camel 4.17.0 (kickwatch) started"), logText);
+                assertFalse(logText.contains("\u001B"), "ANSI colour codes in " + logFile + ":\n" + logText);
+
+                // SIGTERM, as systemd or a container runtime stops it: a graceful stop, and exit code 0 as the jar's
                 cli.sigterm();
-                cli.waitForExit(60);
+                int exit = cli.waitForExit(60);
                 String out = cli.output();
+                assertEquals(0, exit, () -> "exit code of camel run after SIGTERM; output:\n" + out);
+                assertTrue(out.contains("JVM shutdown hook triggered by SIGTERM"), out);
+                assertTrue(out.contains("Routes stopped") && out.contains("Stopped kick-ingest"), out);
+                assertTrue(out.contains("Apache Camel (JBang) 4.17.0 is shutdown"), "Camel's last line:\n" + out);
                 assertTrue(out.contains("The application is starting with profile: dev"), "camel run's default profile");
                 assertFalse(out.contains(DISCORD_TOKEN) || out.contains(DB_KEY), "no secret in the CLI output");
             }
+        }
+    }
+
+    @Test
+    void should_exit_non_zero_when_a_route_fails_to_start() throws Exception {
+        Path route = tmp.resolve("bad.camel.yaml");
+        Files.writeString(route, String.join("\n",
+                "- route:",
+                "    id: bad",
+                "    from:",
+                "      uri: timer:tick?perod=1000",
+                "      steps:",
+                "        - log: tick",
+                ""));
+        List<String> cmd = List.of("bash", Path.of("cli", "camel").toAbsolutePath().toString(), "run",
+                route.getFileName().toString());
+        try (JarProcess cli = JarProcess.command(tmp, tmp.resolve("bad.log"), Map.of(), cmd)) {
+            // on a fresh machine the first call builds the CLI: give it time
+            int exit = cli.waitForExit(480);
+            assertEquals(1, exit, () -> "exit code of camel run with a route that cannot start:\n" + cli.output());
+            assertTrue(cli.output().contains("perod"), cli.output());
         }
     }
 }

@@ -41,7 +41,8 @@ public final class JarProcess implements AutoCloseable {
         return command(null, log, env, cmd);
     }
 
-    private static JarProcess command(Path dir, Path log, Map<String, String> env, List<String> cmd) throws IOException {
+    /** {@link #command(Path, Map, List)} in the working directory {@code dir} (null: the project directory). */
+    public static JarProcess command(Path dir, Path log, Map<String, String> env, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         if (dir != null) {
             pb.directory(dir.toFile());
@@ -77,8 +78,14 @@ public final class JarProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the process, and what it started (a build run by cli/camel before it execs java), by PID. */
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
         }
