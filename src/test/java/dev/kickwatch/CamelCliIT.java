@@ -61,7 +61,7 @@ class CamelCliIT {
                     "DB_URL", db.url("/rest/v1/kick_events"),
                     "DB_API_KEY", DB_KEY,
                     "KICKWATCH_DATA_DIR", tmp.resolve("data").toString(),
-                    "CAMEL_MANAGEMENT_PORT", "9878");
+                    "CAMEL_MANAGEMENT_PORT", String.valueOf(dev.kickwatch.support.Fixtures.freePort()));
             try (JarProcess cli = JarProcess.command(tmp.resolve("cli.log"), env, cmd)) {
                 // on a fresh machine the first call builds the CLI (Maven downloads camel-jbang-core): give it time
                 await().atMost(480, SECONDS).until(() -> kick.subscribedChannels().size() == 4 || !cli.isAlive());

@@ -49,6 +49,8 @@ public final class JarProcess implements AutoCloseable {
         }
         pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
                 || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));
+        // a free management port unless the test names one: 9876 may be held by anything else on the machine
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(Fixtures.freePort()));
         pb.environment().putAll(env);
         return new JarProcess(pb.start(), log);
     }
