@@ -28,7 +28,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * in those namespaces count when they are a typo's distance from a known one ({@code DISCORD_WEBHOK_URL}), so that
  * unrelated variables such as {@code DB_HOST} of another program do not. Values are never shown: they may be secrets.
  */
-final class UnknownSettings {
+public final class UnknownSettings {
 
     private static final List<String> NAMESPACES = List.of("kick.", "kickwatch.", "discord.", "db.");
     private static final List<String> ENV_NAMESPACES = List.of("KICK_", "KICKWATCH_", "DISCORD_", "DB_");
@@ -74,7 +74,7 @@ final class UnknownSettings {
     }
 
     /** The candidate closest to {@code word} by edit distance, when at most {@code max} edits away; else null. */
-    static String closest(String word, Collection<String> candidates, int max) {
+    public static String closest(String word, Collection<String> candidates, int max) {
         String best = null;
         int bestDistance = max + 1;
         for (String c : candidates) {

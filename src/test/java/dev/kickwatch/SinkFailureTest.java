@@ -221,6 +221,36 @@ class SinkFailureTest extends RelayTestSupport {
                 + "sink cannot take now is lost", ready.getMessage().orElse(""));
     }
 
+    @Test
+    void should_say_in_one_line_every_10_seconds_that_a_route_expression_reads_a_field_the_event_has_not() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        discord.behave(r -> HttpSinkServer.Response.of(204));
+        // README's filter recipe with a typo, in a copy of the routes
+        Path routes = Files.createDirectories(data.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        Path dispatch = routes.resolve("event-dispatch.camel.yaml");
+        Files.writeString(dispatch, Files.readString(dispatch).replace("                    ref: dbFilter\n",
+                "                    simple: \"${body.typ} != 'chat.message.sent'\"\n"));
+        start(Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml", "discord.chat", "off",
+                "kickwatch.journal.replay-delay", "600000"));
+        publishChats(0, 20);
+        dev.kickwatch.sink.RefusedEvents refused = app.context().getRegistry().lookupByNameAndType("refusedEvents",
+                dev.kickwatch.sink.RefusedEvents.class);
+        await().atMost(10, SECONDS).until(() -> refused.getFailures() == 20);
+        String out = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = out.lines().filter(l -> l.contains("Route event-dispatch failed")).toList();
+        assertEquals(1, lines.size(), out);
+        assertTrue(lines.get(0).matches(".*\\[WARN\\] RefusedEvents - Route event-dispatch failed on event chat.message.sent "
+                + "c-0 on testchan: the event has no field 'typ' \\(\\$\\{body.typ\\} in a Simple expression\\? did you mean "
+                + "type\\?\\); journaled for the sinks that want it \\(1 failure so far\\)"), lines.get(0));
+        assertFalse(out.contains("\tat org.apache.camel.component.bean"), "no stack trace");
+        assertEquals(20, journal("db.jsonl").size(), "nothing lost: every event waits in the DB journal");
+    }
+
     /** Writes to two streams: the real stderr and the capture. */
     static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream a;

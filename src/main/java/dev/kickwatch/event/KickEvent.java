@@ -17,6 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
         "created_at", "received_at", "payload" })
 public class KickEvent {
 
+    /** The fields as Simple reads them ({@code ${body.type}}): this bean's properties, for messages about typos. */
+    public static final java.util.Set<String> FIELDS = java.util.Set.of("id", "type", "channel", "chatroomId", "channelId",
+            "userId", "username", "content", "createdAt", "receivedAt", "payload", "rawPayload", "pusherEvent",
+            "pusherChannel", "dedupeKey", "dedupeAliases");
+
     private String id;
     private String type;
     private String channel;

@@ -5,8 +5,10 @@ import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.pusher.KickFrame;
 import dev.kickwatch.event.TypeFilter;
 import dev.kickwatch.QueueOverflow;
+import dev.kickwatch.UnknownSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.component.bean.MethodNotFoundException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ public class RefusedEvents implements ExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RefusedEvents.class);
 
     private final LogLimiter limiter = new LogLimiter(10_000);
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private Journal journal;
     private TypeFilter dbFilter;
     private DiscordRenderer discordRenderer;
@@ -94,18 +97,49 @@ public class RefusedEvents implements ExceptionHandler {
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
         Object body = exchange == null ? null : exchange.getMessage().getBody();
-        String why = exception == null ? String.valueOf(message)
-                : exception.getClass().getSimpleName() + (exception.getMessage() == null ? "" : ": " + exception.getMessage());
+        String why = exception == null ? String.valueOf(message) : why(exception);
+        String route = exchange == null ? null : exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
+        if (route == null && exchange != null) {
+            route = exchange.getFromRouteId();
+        }
+        long count = failures.incrementAndGet();
         if (body instanceof KickEvent event) {
             journal(event);
-            if (limiter.tryAcquire() >= 0) {
-                LOG.warn("Event {} could not be dispatched ({}); journaled for the sinks that want it", event, why);
-            }
-        } else if (limiter.tryAcquire() >= 0) {
-            KickFrame f = body instanceof KickFrame frame ? frame : null;
-            LOG.warn("Kick event {} on {} could not be handled: {}", f == null ? null : f.pusherEvent(),
-                    f == null ? null : f.pusherChannel(), why);
         }
+        long held = limiter.tryAcquire(); // a broken step fails on every event: one line every 10 s, with the count
+        if (held < 0) {
+            return;
+        }
+        String counted = " (" + count + (count == 1 ? " failure" : " failures") + " so far" + (held > 0 ? ", " + held
+                + " lines held back" : "") + ")";
+        if (body instanceof KickEvent event) {
+            LOG.warn("Route {} failed on event {}: {}; journaled for the sinks that want it{}", route, event, why, counted);
+        } else {
+            KickFrame f = body instanceof KickFrame frame ? frame : null;
+            LOG.warn("Route {} failed on Kick event {} on {}: {}{}", route, f == null ? null : f.pusherEvent(),
+                    f == null ? null : f.pusherChannel(), why, counted);
+        }
+    }
+
+    /** Events that failed in ingest or dispatch for any reason other than a full queue. */
+    public long getFailures() {
+        return failures.get();
+    }
+
+    /**
+     * The failure in a few words. A Simple expression that reads a field the event does not have ({@code ${body.typ}})
+     * fails on every event; it is named as such, with the closest field.
+     */
+    static String why(Throwable exception) {
+        for (Throwable c = exception; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof MethodNotFoundException mnf && mnf.getBean() instanceof KickEvent) {
+                String near = UnknownSettings.closest(mnf.getMethodName(), KickEvent.FIELDS, 3);
+                return "the event has no field '" + mnf.getMethodName() + "' (${body." + mnf.getMethodName() + "} in a "
+                        + "Simple expression?" + (near == null ? "" : " did you mean " + near + "?") + ")";
+            }
+        }
+        String msg = exception.getMessage();
+        return exception.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
     }
 
     public void setJournal(Journal journal) {

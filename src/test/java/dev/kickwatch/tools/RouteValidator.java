@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.kickwatch.event.KickEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
@@ -108,7 +109,8 @@ public final class RouteValidator {
             } catch (Exception e) {
                 problems.add(located(name, oneLine(e)));
             }
-            Map<String, List<Map<String, String>>> instances = templatedRoutes(file);
+            problems.addAll(bodyFields(name, Files.readAllLines(file, StandardCharsets.UTF_8)));
+        Map<String, List<Map<String, String>>> instances = templatedRoutes(file);
             for (EndpointUse use : endpoints(file)) {
                 if (use.uri.contains("${")) {
                     continue; // dynamic (toD): only known at run time
@@ -125,6 +127,36 @@ public final class RouteValidator {
                     } catch (Exception e) {
                         problems.addAll(endpointProblems(name, use, oneLine(e)));
                     }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static final Pattern BODY_FIELD = Pattern.compile("\\$\\{body\\??\\.([A-Za-z_][A-Za-z0-9_]*)(\\s*\\()?");
+
+    /** The event's fields as Simple reads them ({@code ${body.type}}), sorted. */
+    static final java.util.Set<String> EVENT_FIELDS = new java.util.TreeSet<>(KickEvent.FIELDS);
+
+    /**
+     * {@code ${body.name}} in a Simple expression, checked against the event's fields: Camel only finds a misspelt
+     * name at run time, on every event. Method calls ({@code ${body.block()}}) and comment lines are not checked.
+     */
+    static List<String> bodyFields(String file, List<String> lines) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.trim().startsWith("#")) {
+                continue;
+            }
+            java.util.regex.Matcher m = BODY_FIELD.matcher(line);
+            while (m.find()) {
+                String field = m.group(1);
+                if (m.group(2) == null && !EVENT_FIELDS.contains(field)) {
+                    String near = dev.kickwatch.UnknownSettings.closest(field, EVENT_FIELDS, 3);
+                    problems.add(file + ":" + (i + 1) + ":" + (m.start() + 1) + ": ${body." + field + "}: the event has no "
+                            + "field '" + field + "'" + (near == null ? "" : " (did you mean " + near + "?)") + "; its fields: "
+                            + String.join(", ", EVENT_FIELDS));
                 }
             }
         }

@@ -37,6 +37,30 @@ class RouteValidatorTest {
     }
 
     @Test
+    void should_name_a_misspelt_event_field_in_the_readme_filter_recipe() throws Exception {
+        // README's recipe, with the typo users make: Camel itself finds it only at run time, on every event
+        Path routes = copyWith("event-dispatch.camel.yaml", "                    ref: dbFilter\n",
+                "                    simple: \"${body.typ} != 'chat.message.sent' && ${body?.username} != 'bot'\"\n");
+        int line = lineOf(routes.resolve("event-dispatch.camel.yaml"), "${body.typ}");
+        assertEquals(List.of("routes/event-dispatch.camel.yaml:" + line + ":30: ${body.typ}: the event has no field 'typ' "
+                + "(did you mean type?); its fields: channel, channelId, chatroomId, content, createdAt, dedupeAliases, "
+                + "dedupeKey, id, payload, pusherChannel, pusherEvent, rawPayload, receivedAt, type, userId, username"),
+                RouteValidator.validate(routes, PROPS));
+    }
+
+    @Test
+    void should_know_every_field_of_the_event_and_no_other() throws Exception {
+        java.util.Set<String> properties = new java.util.TreeSet<>();
+        for (java.beans.PropertyDescriptor d : java.beans.Introspector.getBeanInfo(dev.kickwatch.event.KickEvent.class,
+                Object.class).getPropertyDescriptors()) {
+            if (d.getReadMethod() != null) {
+                properties.add(d.getName());
+            }
+        }
+        assertEquals(properties, RouteValidator.EVENT_FIELDS);
+    }
+
+    @Test
     void should_name_file_and_line_of_an_unknown_endpoint_option() throws Exception {
         Path routes = copyWith("kick-ingest.camel.yaml", "connectTimeout:", "connectTimout:");
         List<String> problems = RouteValidator.validate(routes, PROPS);
