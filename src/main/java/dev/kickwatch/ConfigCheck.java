@@ -78,8 +78,9 @@ public final class ConfigCheck {
                 default -> throw new IllegalArgumentException(name("kickwatch.required-sinks")
                         + ": unknown sink '" + s + "'; known: discord, db");
             };
-            if (urlKey != null && pc.resolveProperty(urlKey).orElse("").isBlank()) {
-                missing.add(name(urlKey));
+            boolean jdbc = "db".equals(s) && !pc.resolveProperty("db.jdbc-url").orElse("").isBlank();
+            if (urlKey != null && !jdbc && pc.resolveProperty(urlKey).orElse("").isBlank()) {
+                missing.add("db".equals(s) ? name(urlKey) + " / " + name("db.jdbc-url") : name(urlKey));
                 sinks.add(s);
             }
         }
@@ -87,6 +88,17 @@ public final class ConfigCheck {
             throw new IllegalArgumentException(String.join(" and ", missing) + (missing.size() == 1 ? " is" : " are")
                     + " empty, but " + name("kickwatch.required-sinks") + " requires the " + String.join(" and ", sinks)
                     + (sinks.size() == 1 ? " sink" : " sinks"));
+        }
+        if (!pc.resolveProperty("db.url").orElse("").isBlank() && !pc.resolveProperty("db.jdbc-url").orElse("").isBlank()) {
+            throw new IllegalArgumentException(name("db.url") + " and " + name("db.jdbc-url") + " are both set: rows go to one "
+                    + "database; keep the one you mean");
+        }
+        long jdbcConnect = positive("db.jdbc.connect-timeout");
+        long statement = positive("db.jdbc.statement-timeout");
+        if (jdbcConnect >= pc.resolveProperty("db.cb.timeout").map(v -> Long.parseLong(v.trim())).orElse(Long.MAX_VALUE)
+                || statement >= pc.resolveProperty("db.cb.timeout").map(v -> Long.parseLong(v.trim())).orElse(Long.MAX_VALUE)) {
+            throw new IllegalArgumentException(name("db.jdbc.statement-timeout") + " and " + name("db.jdbc.connect-timeout")
+                    + " must be shorter than " + name("db.cb.timeout") + " so that no statement outlives its breaker");
         }
         String chat = pc.resolveProperty("discord.chat").orElse("match").trim().toLowerCase(Locale.ROOT);
         if (!Set.of("all", "off", "match", "").contains(chat)) {

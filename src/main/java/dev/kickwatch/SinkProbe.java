@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.HttpTarget.ProbeResult;
+import dev.kickwatch.sink.JdbcStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.VetoCamelContextStartException;
@@ -31,13 +32,18 @@ final class SinkProbe implements StartupListener {
         }
         List<HttpTarget> targets = context.getRegistry().findByType(HttpTarget.class).stream()
                 .filter(t -> !t.isEmpty()).toList();
-        if (targets.isEmpty()) {
+        // JDBC: PostgreSQL only when no PostgREST URL takes the rows; the local SQLite file needs no probe
+        List<JdbcStore> stores = context.getRegistry().findByType(JdbcStore.class).stream()
+                .filter(j -> j.isEnabled() && !j.isSqlite()).filter(j -> targets.stream().noneMatch(t -> t.getName().equals("db")))
+                .toList();
+        if (targets.isEmpty() && stores.isEmpty()) {
             return;
         }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        List<CompletableFuture<ProbeResult>> asked = targets.stream()
-                .map(t -> CompletableFuture.supplyAsync(() -> t.probe(client))).toList();
+        List<CompletableFuture<ProbeResult>> asked = new ArrayList<>();
+        targets.forEach(t -> asked.add(CompletableFuture.supplyAsync(() -> t.probe(client))));
+        stores.forEach(j -> asked.add(CompletableFuture.supplyAsync(j::probe)));
         List<String> wrong = new ArrayList<>();
         for (CompletableFuture<ProbeResult> f : asked) {
             ProbeResult r = f.join();

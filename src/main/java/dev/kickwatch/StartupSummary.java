@@ -38,8 +38,18 @@ final class StartupSummary {
                 + "; events " + orNone(get(pc, "discord.events", "")) + "; chat " + get(pc, "discord.chat", "match"));
         String db = get(pc, "db.url", "");
         String dataDir = get(pc, "kickwatch.data-dir", "./data");
-        out.add("  DB:       " + (db.isBlank() ? "the local file " + Path.of(dataDir, "events.jsonl") + " (no db.url)"
-                : "PostgREST at " + hostAndPath(db)) + "; events " + get(pc, "db.events", "all"));
+        String jdbc = get(pc, "db.jdbc-url", "");
+        String where;
+        if (!db.isBlank()) {
+            where = "PostgREST at " + hostAndPath(db);
+        } else if (!jdbc.isBlank()) {
+            where = "PostgreSQL at " + hostAndPath(jdbc.replaceFirst("^jdbc:", "")) + " (JDBC), table kick_events";
+        } else if ("jsonl".equalsIgnoreCase(get(pc, "db.local", "sqlite"))) {
+            where = "the local file " + Path.of(dataDir, "events.jsonl") + " (no db.url or db.jdbc-url; db.local = jsonl)";
+        } else {
+            where = "SQLite " + Path.of(dataDir, "events.db") + " (no db.url or db.jdbc-url)";
+        }
+        out.add("  DB:       " + where + "; events " + get(pc, "db.events", "all"));
         out.add("  data:     " + dataDir + " (journals of undelivered events, breaker state)");
         boolean management = Boolean.parseBoolean(get(pc, "camel.management.enabled", "false"));
         out.add("  health:   " + (management ? "port " + get(pc, "camel.management.port", "?")

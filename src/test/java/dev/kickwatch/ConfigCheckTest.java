@@ -37,7 +37,7 @@ class ConfigCheckTest {
             "db.events            | chat.message.sent,gifts          | db.events (DB_EVENTS)",
             "kickwatch.required-sinks | db,slack                     | kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS)",
             "kickwatch.required-sinks | discord                      | discord.webhook.url (DISCORD_WEBHOOK_URL) is empty",
-            "kickwatch.required-sinks | 'discord,db'                 | discord.webhook.url (DISCORD_WEBHOOK_URL) and db.url (DB_URL) are empty, but kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS) requires the discord and db sinks",
+            "kickwatch.required-sinks | 'discord,db'                 | discord.webhook.url (DISCORD_WEBHOOK_URL) and db.url (DB_URL) / db.jdbc-url (DB_JDBC_URL) are empty, but kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS) requires the discord and db sinks",
     })
     void should_refuse_to_start_with_one_line_naming_the_setting(String key, String value, String named) throws Exception {
         try (PusherServer kick = new PusherServer("k")) {
@@ -76,7 +76,7 @@ class ConfigCheckTest {
             Exception e = assertThrows(Exception.class, () -> KickwatchApp.start(p, "prod").close());
             String line = Application.rootMessage(e);
             // every missing setting in the one line, not one per attempt
-            assertTrue(line.startsWith("discord.webhook.url (DISCORD_WEBHOOK_URL) and db.url (DB_URL) are empty, but "
+            assertTrue(line.startsWith("discord.webhook.url (DISCORD_WEBHOOK_URL) and db.url (DB_URL) / db.jdbc-url (DB_JDBC_URL) are empty, but "
                     + "kickwatch.required-sinks"), line);
         }
     }

@@ -25,12 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The YAML routes under Camel Main's own test support, with the socket swapped for {@code direct:kick}: frames are
- * normalized, repeats dropped, and rows land in the local event store when no db.url is set.
+ * normalized, repeats dropped, and rows land in the JSON-lines store (db.local = jsonl) when no db.url is set.
  */
 @CamelMainTest(mainClass = Application.class,
                propertyPlaceholderLocations = "file:application.properties",
                properties = { "camel.main.routesIncludePattern=file:routes/*.camel.yaml",
-                       "kickwatch.data-dir=target/ingest-route-test", "kick.channels=testchan:1000:2000",
+                       "kickwatch.data-dir=target/ingest-route-test", "kick.channels=testchan:1000:2000", "db.local=jsonl",
                        "kick.pusher.url=ws://127.0.0.1:9/app/x?protocol=7", "camel.management.enabled=false" },
                replaceRouteFromWith = { "kick-ingest=direct:kick" })
 class IngestRouteTest {

@@ -38,7 +38,14 @@ class StartupSummaryTest {
         List<String> lines = StartupSummary.lines(settings("kick.channels", "a:1", "kickwatch.data-dir", "data/dev"), null);
         assertTrue(lines.get(0).endsWith(", profile (none)"), lines.get(0));
         assertEquals("  Discord:  the console (no discord.webhook.url); events (none); chat match", lines.get(2));
-        assertTrue(lines.get(3).startsWith("  DB:       the local file data/dev/events.jsonl (no db.url)"), lines.get(3));
+        assertTrue(lines.get(3).startsWith("  DB:       SQLite data/dev/events.db (no db.url or db.jdbc-url)"), lines.get(3));
+        List<String> jsonl = StartupSummary.lines(settings("kick.channels", "a:1", "kickwatch.data-dir", "data/dev",
+                "db.local", "jsonl"), null);
+        assertTrue(jsonl.get(3).startsWith("  DB:       the local file data/dev/events.jsonl (no db.url or db.jdbc-url; "
+                + "db.local = jsonl)"), jsonl.get(3));
+        List<String> pg = StartupSummary.lines(settings("kick.channels", "a:1", "db.jdbc-url",
+                "jdbc:postgresql://db.example:5432/kick?password=SECRET", "db.password", "SECRET"), null);
+        assertEquals("  DB:       PostgreSQL at db.example:5432/kick (JDBC), table kick_events; events all", pg.get(3));
     }
 
     @Test

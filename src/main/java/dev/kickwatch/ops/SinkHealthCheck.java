@@ -3,6 +3,7 @@ package dev.kickwatch.ops;
 import java.util.Map;
 
 import dev.kickwatch.sink.HttpTarget;
+import dev.kickwatch.sink.JdbcStore;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -10,6 +11,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class SinkHealthCheck extends AbstractHealthCheck {
 
     private HttpTarget target;
+    private JdbcStore jdbc;
     private String breakerId;
 
     public SinkHealthCheck(String sink) {
@@ -23,8 +25,21 @@ public class SinkHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        if (target == null || target.isEmpty()) {
+        boolean viaJdbc = (target == null || target.isEmpty()) && jdbc != null && jdbc.isEnabled();
+        if ((target == null || target.isEmpty()) && !viaJdbc) {
             builder.detail("mode", "local").up();
+            return;
+        }
+        if (viaJdbc) {
+            String state = Breakers.state(getCamelContext(), breakerId);
+            builder.detail("mode", jdbc.isSqlite() ? "sqlite" : "jdbc").detail("breaker", state);
+            if (jdbc.getProblem() != null) {
+                builder.message("db " + jdbc.getProblem()).down();
+            } else if ("OPEN".equals(state) || "HALF_OPEN".equals(state) || "FORCED_OPEN".equals(state)) {
+                builder.message("circuit breaker " + breakerId + " is " + state).down();
+            } else {
+                builder.up();
+            }
             return;
         }
         String state = Breakers.state(getCamelContext(), breakerId);
@@ -39,6 +54,11 @@ public class SinkHealthCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
+    }
+
+    /** The JDBC store, for the db check when rows go through JDBC (PostgreSQL or the local SQLite file). */
+    public void setJdbc(JdbcStore jdbc) {
+        this.jdbc = jdbc;
     }
 
     public void setTarget(HttpTarget target) {

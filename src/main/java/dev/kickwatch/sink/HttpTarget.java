@@ -64,6 +64,11 @@ public class HttpTarget {
         return url.isBlank();
     }
 
+    /** A URL is set (gone or not). */
+    public boolean hasUrl() {
+        return !isEmpty();
+    }
+
     /** A URL is set and the peer has not answered a "gone" status. */
     public boolean isConfigured() {
         return !isEmpty() && !isGone();

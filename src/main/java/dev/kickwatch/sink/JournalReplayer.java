@@ -27,7 +27,6 @@ public class JournalReplayer implements CamelContextAware {
 
     private CamelContext camelContext;
     private Journal journal;
-    private HttpTarget dbTarget;
     private HttpTarget discordTarget;
     private DiscordRenderer renderer;
     private int dbBatch = 100;
@@ -39,7 +38,7 @@ public class JournalReplayer implements CamelContextAware {
     private final AtomicLong tooOld = new AtomicLong();
 
     public void replay() throws Exception {
-        boolean db = !dbTarget.isEmpty() && !journal.isEmpty("db");
+        boolean db = !journal.isEmpty("db"); // every store takes the replay: PostgREST, JDBC, the local file
         boolean discord = discordTarget.isConfigured() && !journal.isEmpty("discord");
         if (!db && !discord) {
             return; // the usual case: nothing to do, no template to create
@@ -71,7 +70,7 @@ public class JournalReplayer implements CamelContextAware {
                 break;
             }
             List<String> lines = journal.peek("db", dbBatch);
-            if (template.send("direct:db-post", e -> e.getMessage().setBody(RowBatch.ofLines(lines))).getException() != null) {
+            if (template.send("direct:db-store", e -> e.getMessage().setBody(RowBatch.ofLines(lines))).getException() != null) {
                 break;
             }
             journal.remove("db", lines.size());
@@ -152,9 +151,6 @@ public class JournalReplayer implements CamelContextAware {
         this.journal = journal;
     }
 
-    public void setDbTarget(HttpTarget dbTarget) {
-        this.dbTarget = dbTarget;
-    }
 
     public void setRenderer(DiscordRenderer renderer) {
         this.renderer = renderer;

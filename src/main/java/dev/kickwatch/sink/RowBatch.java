@@ -48,6 +48,11 @@ public final class RowBatch {
         events.add(event);
     }
 
+    /** The events, when the batch was made of them (live); null for journaled lines. */
+    synchronized List<KickEvent> events() {
+        return lines != null ? null : List.copyOf(events);
+    }
+
     /** Each row as one JSON line. */
     public synchronized List<String> lines() {
         if (lines != null) {

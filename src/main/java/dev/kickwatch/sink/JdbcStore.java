@@ -1,0 +1,458 @@
+package dev.kickwatch.sink;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.kickwatch.LogLimiter;
+import dev.kickwatch.sink.HttpTarget.Probe;
+import dev.kickwatch.sink.HttpTarget.ProbeResult;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DB sink's JDBC stores: PostgreSQL ({@code db.jdbc-url}) or, with no database configured, an SQLite file in the
+ * data directory ({@code events.db}, created on first start). A batch of rows is one JDBC batch of
+ * {@code INSERT … ON CONFLICT (id) DO NOTHING}: a replayed or repeated row is stored once. A batch the database refuses
+ * for its data (SQLState class 22 or 23) is inserted again row by row: the rows it refuses go to the
+ * {@code db-rejected} journal, the others are stored. Everything else (down, timed out, wrong password, no table) is a
+ * {@link SinkUnavailableException}: a breaker failure, and the batch goes to the {@code db} journal.
+ * Connections come from a bounded pool; the password never appears in a message. {@link #toString()} is redacted.
+ */
+public class JdbcStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String COLUMNS = "id, type, channel, chatroom_id, channel_id, user_id, username, content, created_at, "
+            + "received_at, payload";
+    private static final String POSTGRESQL_INSERT = "insert into kick_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, "
+            + "?, cast(? as timestamptz), cast(? as timestamptz), cast(? as jsonb)) on conflict (id) do nothing";
+    private static final String SQLITE_INSERT = "insert into kick_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?) on conflict (id) do nothing";
+    /** The SQLite table: the columns of sql/kick_events.sql, as SQLite types (timestamps as ISO-8601 text, payload as JSON text). */
+    static final List<String> SQLITE_SCHEMA = List.of(
+            "create table if not exists kick_events (id text primary key, type text not null, channel text not null, "
+                    + "chatroom_id integer, channel_id integer, user_id integer, username text, content text, "
+                    + "created_at text not null, received_at text not null, payload text not null)",
+            "create index if not exists kick_events_channel_created on kick_events (channel, created_at desc)",
+            "create index if not exists kick_events_type on kick_events (type)");
+
+    private String jdbcUrl = "";
+    private String user = "";
+    private String password = "";
+    private String local = "sqlite";
+    private String dataDir = "data";
+    private int poolSize = 4;
+    private long connectTimeout = 5000;
+    private long statementTimeout = 12000;
+    private Journal journal;
+
+    private volatile HikariDataSource pool;
+    private volatile String problem;
+    private volatile boolean schemaReady;
+    private final LogLimiter rejectLog = new LogLimiter(10_000);
+
+    /** True when rows go through JDBC: a {@code db.jdbc-url}, or the local SQLite store. */
+    public boolean isEnabled() {
+        return !jdbcUrl.isBlank() || "sqlite".equals(local);
+    }
+
+    public boolean isSqlite() {
+        return jdbcUrl.isBlank();
+    }
+
+    /** Where rows go, for the start-up summary: host, port and database of PostgreSQL, or the SQLite file. */
+    public String describe() {
+        if (isSqlite()) {
+            return "SQLite " + sqliteFile();
+        }
+        String rest = jdbcUrl.substring("jdbc:postgresql://".length());
+        int q = rest.indexOf('?');
+        return "PostgreSQL at " + (q < 0 ? rest : rest.substring(0, q)) + ", table kick_events";
+    }
+
+    Path sqliteFile() {
+        return Path.of(dataDir, "events.db");
+    }
+
+    /** Opens the pool; it connects lazily, so a database that is down does not stop the start. */
+    public void start() throws IOException {
+        if (!isEnabled()) {
+            return;
+        }
+        HikariConfig c = new HikariConfig();
+        c.setPoolName("db");
+        c.setMaximumPoolSize(isSqlite() ? 1 : poolSize); // SQLite: one writer
+        c.setMinimumIdle(0);
+        c.setConnectionTimeout(Math.max(250, connectTimeout));
+        c.setValidationTimeout(Math.max(250, Math.min(connectTimeout, 5000) - 1));
+        c.setInitializationFailTimeout(-1);
+        c.setAutoCommit(true);
+        if (isSqlite()) {
+            Files.createDirectories(Path.of(dataDir));
+            c.setJdbcUrl("jdbc:sqlite:" + sqliteFile());
+            // readers (sqlite3) do not block the writer; a locked file is waited for at most the statement timeout
+            c.addDataSourceProperty("journal_mode", "WAL");
+            c.addDataSourceProperty("busy_timeout", String.valueOf(statementTimeout));
+        } else {
+            c.setJdbcUrl(jdbcUrl);
+            c.setUsername(user);
+            c.setPassword(password);
+            long seconds = Math.max(1, (connectTimeout + 999) / 1000);
+            c.addDataSourceProperty("connectTimeout", String.valueOf(seconds));
+            c.addDataSourceProperty("loginTimeout", String.valueOf(seconds));
+            // a statement the server runs too long is cancelled there; the socket gives up a little later
+            c.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout);
+            c.addDataSourceProperty("socketTimeout", String.valueOf((statementTimeout + 999) / 1000 + 5));
+            c.addDataSourceProperty("reWriteBatchedInserts", "true");
+            c.addDataSourceProperty("ApplicationName", "kickwatch");
+        }
+        pool = new HikariDataSource(c); // no connection yet (minimumIdle 0): the SQLite file appears with the first row
+    }
+
+    /** The SQLite table, created with the first connection that needs it. */
+    private void schema(Connection con) throws SQLException {
+        if (isSqlite() && !schemaReady) {
+            try (Statement st = con.createStatement()) {
+                for (String ddl : SQLITE_SCHEMA) {
+                    st.execute(ddl);
+                }
+            }
+            schemaReady = true;
+        }
+    }
+
+    public void stop() {
+        HikariDataSource p = pool;
+        pool = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    /** Inserts the batch in hand ({@link RowBatch}); see the class comment for what each failure becomes. */
+    public void insert(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        RowBatch batch = exchange.getMessage().getMandatoryBody(RowBatch.class);
+        List<dev.kickwatch.event.KickEvent> events = batch.events();
+        List<String> lines = batch.lines();
+        List<JsonNode> rows = new ArrayList<>(lines.size());
+        if (events != null) {
+            for (dev.kickwatch.event.KickEvent e : events) {
+                rows.add(row(e));
+            }
+        } else {
+            for (String line : lines) {
+                rows.add(parse(line));
+            }
+        }
+        insert(lines, rows);
+    }
+
+    /** The row of a live event, as the journal line would parse: no JSON round trip. */
+    private static JsonNode row(dev.kickwatch.event.KickEvent e) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        n.put("id", e.getId());
+        n.put("type", e.getType());
+        n.put("channel", e.getChannel());
+        n.put("chatroom_id", e.getChatroomId());
+        n.put("channel_id", e.getChannelId());
+        n.put("user_id", e.getUserId());
+        n.put("username", e.getUsername());
+        n.put("content", e.getContent());
+        n.put("created_at", e.getCreatedAt());
+        n.put("received_at", e.getReceivedAt());
+        if (e.getRawPayload() != null) {
+            n.set("payload", new RawPayload(e.getRawPayload()));
+        } else {
+            n.set("payload", e.getPayload());
+        }
+        return n;
+    }
+
+    /** A payload kept as the text Kick sent: bound as is, never parsed again. */
+    private static final class RawPayload extends com.fasterxml.jackson.databind.node.TextNode {
+        RawPayload(String json) {
+            super(json);
+        }
+    }
+
+    void insert(List<String> lines, List<JsonNode> rows) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        HikariDataSource p = pool;
+        if (p == null) {
+            throw new SinkUnavailableException("db (JDBC) is not started");
+        }
+        try (Connection con = p.getConnection()) {
+            schema(con);
+            insertBatch(con, rows);
+            problem = null;
+        } catch (SQLException e) {
+            if (isDataError(e)) {
+                rowByRow(lines, rows);
+                return;
+            }
+            throw unavailable(e);
+        }
+    }
+
+    private void insertBatch(Connection con, List<JsonNode> rows) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement(insertSql())) {
+            ps.setQueryTimeout(timeoutSeconds());
+            for (JsonNode row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A batch the database refused for its data: each row alone; the ones it refuses go to db-rejected. */
+    private void rowByRow(List<String> lines, List<JsonNode> rows) {
+        int rejected = 0;
+        String reason = null;
+        for (int i = 0; i < rows.size(); i++) {
+            try (Connection con = pool.getConnection(); PreparedStatement ps = con.prepareStatement(insertSql())) {
+                ps.setQueryTimeout(timeoutSeconds());
+                bind(ps, rows.get(i));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    // the rows not yet inserted are the batch's failure; those before were stored, and are again
+                    // stored once when the journal is replayed (on conflict do nothing)
+                    throw unavailable(e);
+                }
+                rejected++;
+                reason = oneLine(e);
+                if (journal != null) {
+                    journal.append("db-rejected", lines.get(i));
+                }
+            }
+        }
+        problem = null;
+        long held = rejectLog.tryAcquire();
+        if (rejected > 0 && held >= 0) {
+            LOG.warn("db refused {} of {} rows ({}); they are kept in the db-rejected journal, the others are stored{}",
+                    rejected, rows.size(), reason, held > 0 ? " (" + held + " similar lines held back)" : "");
+        }
+    }
+
+    private String insertSql() {
+        return isSqlite() ? SQLITE_INSERT : POSTGRESQL_INSERT;
+    }
+
+    private int timeoutSeconds() {
+        return (int) Math.max(1, (statementTimeout + 999) / 1000);
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new SinkRejectedException("db row is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static void bind(PreparedStatement ps, JsonNode row) throws SQLException {
+        text(ps, 1, row.get("id"));
+        text(ps, 2, row.get("type"));
+        text(ps, 3, row.get("channel"));
+        number(ps, 4, row.get("chatroom_id"));
+        number(ps, 5, row.get("channel_id"));
+        number(ps, 6, row.get("user_id"));
+        text(ps, 7, row.get("username"));
+        text(ps, 8, row.get("content"));
+        text(ps, 9, row.get("created_at"));
+        text(ps, 10, row.get("received_at"));
+        JsonNode payload = row.get("payload");
+        if (payload == null || payload.isNull()) {
+            ps.setNull(11, Types.VARCHAR);
+        } else {
+            ps.setString(11, payload instanceof RawPayload raw ? raw.textValue() : payload.toString());
+        }
+    }
+
+    private static void text(PreparedStatement ps, int i, JsonNode v) throws SQLException {
+        if (v == null || v.isNull()) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, v.asText());
+        }
+    }
+
+    private static void number(PreparedStatement ps, int i, JsonNode v) throws SQLException {
+        if (v == null || v.isNull() || !v.canConvertToLong()) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v.asLong());
+        }
+    }
+
+    /** SQLState class 22 (data exception) or 23 (integrity constraint): this data, not the database, is the problem. */
+    static boolean isDataError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = state(s);
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+            if (s instanceof BatchUpdateException && s.getNextException() == null && s.getCause() instanceof SQLException c) {
+                return isDataError(c);
+            }
+        }
+        // SQLite reports constraints by its own codes: SQLITE_CONSTRAINT (19), SQLITE_MISMATCH (20)
+        return isSqliteCode(e, 19) || isSqliteCode(e, 20);
+    }
+
+    private static boolean isSqliteCode(SQLException e, int code) {
+        return e.getClass().getName().startsWith("org.sqlite") && (e.getErrorCode() & 0xff) == code;
+    }
+
+    private static String state(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null && e.getCause() instanceof SQLException c) {
+            state = c.getSQLState();
+        }
+        return state;
+    }
+
+    /** The failure as a breaker failure, with the setting to fix when the database said which. */
+    private SinkUnavailableException unavailable(SQLException e) {
+        String state = state(e);
+        String what = meaning(state);
+        if (what != null) {
+            problem = what;
+        }
+        String msg = "db (" + (isSqlite() ? "SQLite" : "PostgreSQL") + ") " + (what != null ? what : oneLine(e));
+        return new SinkUnavailableException(msg);
+    }
+
+    /** A wrong setting the database names by its SQLState, in words; null for an outage. */
+    String meaning(String state) {
+        if (state == null) {
+            return null;
+        }
+        return switch (state) {
+            case "28P01", "28000" -> "refuses the login: check db.user (DB_USER) and db.password (DB_PASSWORD)";
+            case "3D000" -> "has no such database: check db.jdbc-url (DB_JDBC_URL)";
+            case "42P01" -> "has no table kick_events: create it with sql/kick_events.sql";
+            case "42501" -> "denies db.user (DB_USER) the insert into kick_events: grant it";
+            default -> null;
+        };
+    }
+
+    /** While the database refuses a setting (login, database, table, permission): what to fix; else null. */
+    public String getProblem() {
+        return problem;
+    }
+
+    /** At start-up: one connection and {@code select … limit 0} on the table, without writing (see SinkProbe). */
+    public ProbeResult probe() {
+        String where = "db at " + describe();
+        HikariDataSource p = pool;
+        if (p == null) {
+            return new ProbeResult("db", Probe.UNREACHABLE, where + " is not started");
+        }
+        long start = System.nanoTime();
+        try (Connection con = p.getConnection(); Statement st = con.createStatement()) {
+            st.setQueryTimeout(timeoutSeconds());
+            st.executeQuery("select id from kick_events limit 0").close();
+            return new ProbeResult("db", Probe.OK, where + " answers in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        } catch (SQLException e) {
+            String what = meaning(state(e));
+            if (what != null) {
+                problem = what;
+                String setting = "42P01".equals(state(e)) ? "db.jdbc-url (DB_JDBC_URL)"
+                        : state(e).startsWith("28") ? "db.password (DB_PASSWORD)" : "db.jdbc-url (DB_JDBC_URL)";
+                return new ProbeResult("db", Probe.WRONG, setting + ": " + where + " " + what);
+            }
+            return new ProbeResult("db", Probe.UNREACHABLE, where + " cannot be reached now (" + oneLine(e)
+                    + "); its rows wait in the db journal until it answers");
+        }
+    }
+
+    private String oneLine(SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (!password.isBlank()) {
+            m = m.replace(password, "***");
+        }
+        m = m.replaceAll("\\s+", " ").trim();
+        if (e instanceof SQLTimeoutException || e instanceof SQLTransientException) {
+            m = "timed out or busy: " + m;
+        }
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+    }
+
+    // configuration --------------------------------------------------------------------------------------------------
+
+    /** {@code jdbc:postgresql://host:port/database}; empty: the local store. */
+    public void setJdbcUrl(String jdbcUrl) {
+        String u = jdbcUrl == null ? "" : jdbcUrl.trim();
+        if (!u.isEmpty() && !u.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("db.jdbc-url (DB_JDBC_URL) must be a jdbc:postgresql://host:port/database URL");
+        }
+        this.jdbcUrl = u;
+    }
+
+    public void setUser(String user) {
+        this.user = user == null ? "" : user.trim();
+    }
+
+    public void setPassword(String password) {
+        this.password = password == null ? "" : password;
+    }
+
+    /** The store without db.url or db.jdbc-url: {@code sqlite} (events.db) or {@code jsonl} (events.jsonl). */
+    public void setLocal(String local) {
+        String l = local == null ? "" : local.trim().toLowerCase(Locale.ROOT);
+        if (!l.equals("sqlite") && !l.equals("jsonl")) {
+            throw new IllegalArgumentException("db.local (DB_LOCAL) must be sqlite or jsonl, got '" + local + "'");
+        }
+        this.local = l;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public void setPoolSize(int poolSize) {
+        if (poolSize < 1 || poolSize > 50) {
+            throw new IllegalArgumentException("db.jdbc.pool-size (DB_JDBC_POOL_SIZE) must be 1 to 50, got " + poolSize);
+        }
+        this.poolSize = poolSize;
+    }
+
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public void setStatementTimeout(long statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
+
+    public void setJournal(Journal journal) {
+        this.journal = journal;
+    }
+
+    @Override
+    public String toString() {
+        return "db (" + (isEnabled() ? describe() : "not JDBC") + (password.isBlank() ? "" : ", password redacted") + ")";
+    }
+}
