@@ -202,6 +202,22 @@ class JarProcessIT {
             assertTrue(created.isAfter(now.minusSeconds(3600)) && created.isBefore(now.plusSeconds(60)), row[1]);
             assertTrue(JSON.readTree(row[2]).isObject(), row[2]);
         }
+        // README's three SQLite queries, on the demo's channel: each answers
+        String readme = Files.readString(Path.of("README.md"));
+        int at = readme.indexOf("```sql", readme.indexOf("Three queries on the SQLite store"));
+        String block = readme.substring(at + "```sql".length(), readme.indexOf("```", at + 6));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("events.db"))) {
+            for (String query : block.split(";")) {
+                if (query.isBlank()) {
+                    continue;
+                }
+                // "today" from yesterday on: the recording spans minutes, which may straddle midnight (UTC)
+                String q = query.replace("'xqc'", "'kickwatchdemo'").replace("date('now')", "date('now', '-1 day')");
+                try (java.sql.ResultSet rs = c.createStatement().executeQuery(q)) {
+                    assertTrue(rs.next(), "no answer to README's query " + query);
+                }
+            }
+        }
         assertTrue(types.containsAll(Set.of("chat.message.sent", "channel.subscription.new", "channel.subscription.gifts",
                 "moderation.banned", "livestream.status.updated", "kicks.gifted")), types.toString());
         assertTrue(app.output().contains("is live"), app.output());

@@ -241,6 +241,22 @@ class JdbcPostgresIT extends RelayTestSupport {
         assertEquals(100, count(), "stored once");
     }
 
+    @Test
+    void should_refuse_to_start_under_prod_with_a_password_postgresql_refuses() throws Exception {
+        Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
+                "DB_JDBC_URL", pg.jdbcUrl(), "DB_USER", pg.user(), "DB_PASSWORD", "SECRET-wrong-password",
+                "DISCORD_WEBHOOK_URL", "http://127.0.0.1:9/api/webhooks/1/SECRET-token",
+                "KICKWATCH_DATA_DIR", data.resolve("prod").toString());
+        try (JarProcess app = JarProcess.start(data.resolve("prod.log"), env, "--profile", "prod")) {
+            assertEquals(1, app.waitForExit(60), app.output());
+            assertTrue(app.output().lines().anyMatch(l -> l.equals("kickwatch failed to start: db.password (DB_PASSWORD): db "
+                    + "(PostgreSQL at 127.0.0.1:" + pg.port() + "/kick, table kick_events) refuses the login: check db.user (DB_USER) "
+                    + "and db.password (DB_PASSWORD) (the prod profile starts only with sinks that accept their settings)")),
+                    app.output());
+            assertFalse(app.output().contains("SECRET"), app.output());
+        }
+    }
+
     private static void jarChat(PusherServer server, String id) {
         server.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
                 "{\"id\":\"" + id + "\",\"content\":\"hi\",\"type\":\"message\",\"sender\":{\"id\":5,\"username\":\"u\"}}");

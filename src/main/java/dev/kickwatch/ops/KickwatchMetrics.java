@@ -14,6 +14,7 @@ import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
 import dev.kickwatch.sink.AdaptiveTimeout;
 import dev.kickwatch.sink.HttpTarget;
+import dev.kickwatch.sink.JdbcStore;
 import dev.kickwatch.sink.Journal;
 import dev.kickwatch.sink.JournalReplayer;
 import io.micrometer.core.instrument.Counter;
@@ -136,6 +137,16 @@ public class KickwatchMetrics implements StartupListener, Processor {
         if (discord != null) {
             counter(r, "kickwatch_discord_rate_limited", "429 answers from Discord (waited out, resent)", discord,
                     HttpTarget::getRateLimited);
+        }
+        for (JdbcStore jdbc : context.getRegistry().findByType(JdbcStore.class)) {
+            if (jdbc.isEnabled()) {
+                counter(r, "kickwatch_jdbc_rows_stored", "rows written over JDBC (PostgreSQL or the SQLite file)", jdbc,
+                        JdbcStore::getStored);
+                counter(r, "kickwatch_jdbc_rows_rejected", "rows the database refused for their data (db-rejected journal)",
+                        jdbc, JdbcStore::getRejectedRows);
+                counter(r, "kickwatch_jdbc_batches_failed", "JDBC batches that failed: down, timed out, a wrong setting "
+                        + "(db journal)", jdbc, JdbcStore::getFailedBatches);
+            }
         }
         Journal journal = context.getRegistry().lookupByNameAndType("journal", Journal.class);
         if (journal != null) {

@@ -68,6 +68,9 @@ public class JdbcStore {
     private volatile String problem;
     private volatile boolean schemaReady;
     private final LogLimiter rejectLog = new LogLimiter(10_000);
+    private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rejectedRows = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failedBatches = new java.util.concurrent.atomic.AtomicLong();
 
     /** True when rows go through JDBC: a {@code db.jdbc-url}, or the local SQLite store. */
     public boolean isEnabled() {
@@ -93,7 +96,7 @@ public class JdbcStore {
     }
 
     /** Opens the pool; it connects lazily, so a database that is down does not stop the start. */
-    public void start() throws IOException {
+    public void start() {
         if (!isEnabled()) {
             return;
         }
@@ -106,7 +109,6 @@ public class JdbcStore {
         c.setInitializationFailTimeout(-1);
         c.setAutoCommit(true);
         if (isSqlite()) {
-            Files.createDirectories(Path.of(dataDir));
             c.setJdbcUrl("jdbc:sqlite:" + sqliteFile());
             // readers (sqlite3) do not block the writer; a locked file is waited for at most the statement timeout
             c.addDataSourceProperty("journal_mode", "WAL");
@@ -201,9 +203,17 @@ public class JdbcStore {
         if (p == null) {
             throw new SinkUnavailableException("db (JDBC) is not started");
         }
+        if (isSqlite() && !schemaReady) {
+            try {
+                Files.createDirectories(Path.of(dataDir)); // the file's directory, with the first row (not at start)
+            } catch (IOException e) {
+                throw new SinkUnavailableException("db (SQLite) cannot create " + dataDir + ": " + e.getMessage());
+            }
+        }
         try (Connection con = p.getConnection()) {
             schema(con);
             insertBatch(con, rows);
+            stored.addAndGet(rows.size());
             problem = null;
         } catch (SQLException e) {
             if (isDataError(e)) {
@@ -234,6 +244,7 @@ public class JdbcStore {
                 ps.setQueryTimeout(timeoutSeconds());
                 bind(ps, rows.get(i));
                 ps.executeUpdate();
+                stored.incrementAndGet();
             } catch (SQLException e) {
                 if (!isDataError(e)) {
                     // the rows not yet inserted are the batch's failure; those before were stored, and are again
@@ -241,6 +252,7 @@ public class JdbcStore {
                     throw unavailable(e);
                 }
                 rejected++;
+                rejectedRows.incrementAndGet();
                 reason = oneLine(e);
                 if (journal != null) {
                     journal.append("db-rejected", lines.get(i));
@@ -335,6 +347,7 @@ public class JdbcStore {
 
     /** The failure as a breaker failure, with the setting to fix when the database said which. */
     private SinkUnavailableException unavailable(SQLException e) {
+        failedBatches.incrementAndGet();
         String state = state(e);
         String what = meaning(state);
         if (what != null) {
@@ -358,6 +371,21 @@ public class JdbcStore {
         };
     }
 
+    /** Rows written (a row already there counts too: on conflict do nothing). */
+    public long getStored() {
+        return stored.get();
+    }
+
+    /** Rows the database refused for their data (set aside in db-rejected). */
+    public long getRejectedRows() {
+        return rejectedRows.get();
+    }
+
+    /** Batches that failed for the database's sake (down, timed out, a wrong setting): journaled, replayed. */
+    public long getFailedBatches() {
+        return failedBatches.get();
+    }
+
     /** While the database refuses a setting (login, database, table, permission): what to fix; else null. */
     public String getProblem() {
         return problem;
@@ -365,7 +393,7 @@ public class JdbcStore {
 
     /** At start-up: one connection and {@code select … limit 0} on the table, without writing (see SinkProbe). */
     public ProbeResult probe() {
-        String where = "db at " + describe();
+        String where = "db (" + describe() + ")";
         HikariDataSource p = pool;
         if (p == null) {
             return new ProbeResult("db", Probe.UNREACHABLE, where + " is not started");

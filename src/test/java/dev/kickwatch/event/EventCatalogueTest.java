@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every Kick event kickwatch knows (README, "Events"), from a realistic fixture frame under src/test/resources/fixtures: normalized
- * event, DB row exactly as README's "The database table" (payload kept whole), and whether and how it reaches Discord under the
+ * event, DB row exactly as README's "The database" (payload kept whole), and whether and how it reaches Discord under the
  * shipped defaults of application.properties.
  */
 class EventCatalogueTest {
