@@ -64,7 +64,8 @@ public class JdbcStore {
     private long statementTimeout = 12000;
     private Journal journal;
 
-    private volatile HikariDataSource pool;
+    private HikariDataSource pool;
+    private boolean stopped;
     private volatile String problem;
     private volatile boolean schemaReady;
     private final LogLimiter rejectLog = new LogLimiter(10_000);
@@ -95,11 +96,23 @@ public class JdbcStore {
         return Path.of(dataDir, "events.db");
     }
 
-    /** Opens the pool; it connects lazily, so a database that is down does not stop the start. */
+    /**
+     * Nothing to open yet: the pool opens with the first use, so neither the route check nor a database that is down
+     * at start-up opens a connection.
+     */
     public void start() {
-        if (!isEnabled()) {
-            return;
+        stopped = false;
+    }
+
+    /** The pool, opened on first use; null once stopped. */
+    private synchronized HikariDataSource pool() {
+        if (pool == null && !stopped && isEnabled()) {
+            pool = new HikariDataSource(config());
         }
+        return pool;
+    }
+
+    private HikariConfig config() {
         HikariConfig c = new HikariConfig();
         c.setPoolName("db");
         c.setMaximumPoolSize(isSqlite() ? 1 : poolSize); // SQLite: one writer
@@ -109,11 +122,14 @@ public class JdbcStore {
         c.setInitializationFailTimeout(-1);
         c.setAutoCommit(true);
         if (isSqlite()) {
+            // by class, not by DriverManager: under camel run the driver's jar is not on the system class path
+            c.setDriverClassName("org.sqlite.JDBC");
             c.setJdbcUrl("jdbc:sqlite:" + sqliteFile());
             // readers (sqlite3) do not block the writer; a locked file is waited for at most the statement timeout
             c.addDataSourceProperty("journal_mode", "WAL");
             c.addDataSourceProperty("busy_timeout", String.valueOf(statementTimeout));
         } else {
+            c.setDriverClassName("org.postgresql.Driver");
             c.setJdbcUrl(jdbcUrl);
             c.setUsername(user);
             c.setPassword(password);
@@ -126,7 +142,7 @@ public class JdbcStore {
             c.addDataSourceProperty("reWriteBatchedInserts", "true");
             c.addDataSourceProperty("ApplicationName", "kickwatch");
         }
-        pool = new HikariDataSource(c); // no connection yet (minimumIdle 0): the SQLite file appears with the first row
+        return c;
     }
 
     /** The SQLite table, created with the first connection that needs it. */
@@ -141,7 +157,8 @@ public class JdbcStore {
         }
     }
 
-    public void stop() {
+    public synchronized void stop() {
+        stopped = true;
         HikariDataSource p = pool;
         pool = null;
         if (p != null) {
@@ -199,9 +216,9 @@ public class JdbcStore {
         if (lines.isEmpty()) {
             return;
         }
-        HikariDataSource p = pool;
+        HikariDataSource p = pool();
         if (p == null) {
-            throw new SinkUnavailableException("db (JDBC) is not started");
+            throw new SinkUnavailableException("db (JDBC) is stopped");
         }
         if (isSqlite() && !schemaReady) {
             try {
@@ -240,7 +257,7 @@ public class JdbcStore {
         int rejected = 0;
         String reason = null;
         for (int i = 0; i < rows.size(); i++) {
-            try (Connection con = pool.getConnection(); PreparedStatement ps = con.prepareStatement(insertSql())) {
+            try (Connection con = pool().getConnection(); PreparedStatement ps = con.prepareStatement(insertSql())) {
                 ps.setQueryTimeout(timeoutSeconds());
                 bind(ps, rows.get(i));
                 ps.executeUpdate();
@@ -394,9 +411,9 @@ public class JdbcStore {
     /** At start-up: one connection and {@code select … limit 0} on the table, without writing (see SinkProbe). */
     public ProbeResult probe() {
         String where = "db (" + describe() + ")";
-        HikariDataSource p = pool;
+        HikariDataSource p = pool();
         if (p == null) {
-            return new ProbeResult("db", Probe.UNREACHABLE, where + " is not started");
+            return new ProbeResult("db", Probe.UNREACHABLE, where + " is stopped");
         }
         long start = System.nanoTime();
         try (Connection con = p.getConnection(); Statement st = con.createStatement()) {

@@ -76,7 +76,8 @@ public final class Benchmark {
         b.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
                 + "; the driver (load generator, Pusher server, sink) shares them with the app");
         b.line("");
-        String loads = System.getProperty("bench.loads", quick ? "subscribe,steady,small-host,burst,cold" : "subscribe,steady,batch-off,small-host,burst,cold");
+        String loads = System.getProperty("bench.loads", quick ? "subscribe,steady,small-host,burst,cold"
+                : "subscribe,steady,batch-off,small-host,burst,cold,jdbc");
         b.line("| load | db.batch.size | offered ev/s | stored ev/s | p50 ms | p99 ms | max ms | requests / 1000 ev | refused (journaled) | CPU s / 100k ev | peak RSS MB | peak heap MB |");
         b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (loads.contains("steady")) {
@@ -95,6 +96,11 @@ public final class Benchmark {
             if (loads.contains("batch-off")) {
                 b.burst(50_000, 1);
             }
+        }
+        if (loads.contains("jdbc")) { // the JDBC sink into a real PostgreSQL, next to the HTTP sink at the same batch size
+            int rate = Integer.parseInt(System.getProperty("bench.jdbc.rate", "10000"));
+            b.steady(rate, seconds, 100);
+            b.jdbc(rate, seconds, 100);
         }
         if (loads.contains("cold")) {
             b.cold(List.of(), 50_000, 5000);
@@ -192,7 +198,7 @@ public final class Benchmark {
                         stored, db, app, refused, cpu, rows);
                 if (!own) {
                     measured.put("rss small-host", app.peakRssMb());
-                } else if (batch > 1) {
+                } else if (batch == BATCH) {
                     String key = "steady " + rate;
                     measured.put(key + " offered", offered);
                     measured.put(key + " stored", stored);
@@ -202,6 +208,76 @@ public final class Benchmark {
                     peakRss(app.peakRssMb());
                 }
             }
+        }
+    }
+
+    /**
+     * The same steady load with the DB sink on JDBC into a throwaway PostgreSQL (Debian's package, a child process on
+     * this machine, so it shares the 2 cores too). A bench-only column {@code stored_at default clock_timestamp()}
+     * gives each row's insert time; latency is that minus the send time in its content (this JVM's nanoTime, moved
+     * to the wall clock by one offset taken here).
+     */
+    void jdbc(int rate, double seconds, int batch) throws Exception {
+        try (dev.kickwatch.support.PostgresCluster pg = dev.kickwatch.support.PostgresCluster.start();
+             PusherServer kick = new PusherServer("benchkey"); Sink http = new Sink()) {
+            pg.applySchema(Path.of("sql/kick_events.sql"));
+            pg.psql("alter table kick_events add column stored_at timestamptz not null default clock_timestamp()");
+            kick.start(0);
+            Map<String, String> env = Map.of("DB_URL", "", "DB_JDBC_URL", pg.jdbcUrl(), "DB_USER", pg.user(),
+                    "DB_PASSWORD", pg.password());
+            try (App app = App.start(this, jvmOptions, kick, http, batch, env);
+                 java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
+                app.awaitSubscribed(kick, 20);
+                Generator gen = new Generator(kick, 10);
+                gen.paced(Math.min(rate, 5000), warmup, http);
+                awaitCount(c, gen.sent(), 30);
+                long refused0 = app.markRefused();
+                long cpu0 = app.cpuTicks();
+                long offset = System.currentTimeMillis() * 1_000_000L - System.nanoTime(); // nanoTime → epoch nanos
+                long n0 = gen.sent();
+                long t0 = System.nanoTime();
+                gen.paced(rate, seconds, http);
+                double offered = (gen.sent() - n0) / secs(System.nanoTime() - t0);
+                awaitCount(c, gen.sent(), 60);
+                long cpu = app.cpuTicks() - cpu0;
+                long refused = app.metric("kickwatch_queue_dropped") - refused0;
+                List<Long> lat = new ArrayList<>();
+                long inWindow = 0;
+                long windowEndEpoch = (t0 + (long) (seconds * 1e9)) + offset;
+                try (java.sql.ResultSet rs = c.createStatement().executeQuery(
+                        "select content, (extract(epoch from stored_at) * 1000000)::bigint from kick_events")) {
+                    while (rs.next()) {
+                        long sentNanos = Long.parseLong(rs.getString(1).substring(2));
+                        if (sentNanos < t0) {
+                            continue; // warm-up
+                        }
+                        long storedEpoch = rs.getLong(2) * 1000;
+                        lat.add(storedEpoch - (sentNanos + offset));
+                        if (storedEpoch <= windowEndEpoch) {
+                            inWindow++;
+                        }
+                    }
+                }
+                long[] sorted = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+                long rows = sorted.length;
+                line(String.format(Locale.ROOT, "| steady, 10 channels, **JDBC** into PostgreSQL | %d | %.0f | %.0f | %.1f | %.1f | %.1f "
+                        + "| — | %s | %.2f | %.0f | %.0f |", batch, offered, inWindow / seconds, pct(sorted, 50), pct(sorted, 99),
+                        pct(sorted, 100), refused + app.refusedByQueue(refused), rows == 0 ? 0 : cpu / 100.0 * 100_000 / rows,
+                        app.peakRssMb(), app.peakHeapMb()));
+            }
+        }
+    }
+
+    static void awaitCount(java.sql.Connection c, long rows, int seconds) throws java.sql.SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            try (java.sql.ResultSet rs = c.createStatement().executeQuery("select count(*) from kick_events")) {
+                rs.next();
+                if (rs.getLong(1) >= rows) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(50_000_000);
         }
     }
 
@@ -436,6 +512,11 @@ public final class Benchmark {
                 in = is.readAllBytes();
             }
             long now = System.nanoTime();
+            if (ex.getRequestMethod().equals("GET")) { // the start-up probe: no rows, not a request of the load
+                ex.sendResponseHeaders(200, -1);
+                ex.getResponseBody().close();
+                return;
+            }
             if (ex.getRequestURI().getPath().startsWith("/rest/")) {
                 // each row carries "content":"t <nanos>" twice (the row's content, then the same in its payload):
                 // scan for the marker instead of parsing every row, and take every other one
