@@ -242,6 +242,27 @@ class JdbcPostgresIT extends RelayTestSupport {
     }
 
     @Test
+    void should_keep_a_row_postgresql_refuses_aside_and_store_the_rest_of_its_batch() throws Exception {
+        // three journaled rows, the middle one with a time PostgreSQL cannot read: replayed as one batch
+        java.nio.file.Files.createDirectories(data.resolve("journal"));
+        String good = "{\"id\":\"r-%s\",\"type\":\"chat.message.sent\",\"channel\":\"testchan\",\"chatroom_id\":1000,"
+                + "\"channel_id\":null,\"user_id\":5,\"username\":\"u\",\"content\":\"hi\",\"created_at\":\"%s\","
+                + "\"received_at\":\"2026-12-03T10:00:00Z\",\"payload\":{\"id\":\"r-%s\"}}";
+        java.nio.file.Files.writeString(data.resolve("journal").resolve("db.jsonl"), String.join("\n",
+                String.format(good, 1, "2026-12-03T10:00:00Z", 1), String.format(good, 2, "not a time", 2),
+                String.format(good, 3, "2026-12-03T10:00:02Z", 3)) + "\n");
+        startJdbc(Map.of("kickwatch.journal.replay-delay", "100"));
+        await().atMost(20, SECONDS).until(() -> count() == 2);
+        assertEquals("r-1,r-3", pg.psql("select string_agg(id, ',' order by id) from kick_events").trim());
+        Path rejected = data.resolve("journal").resolve("db-rejected.jsonl");
+        await().atMost(10, SECONDS).until(() -> java.nio.file.Files.exists(rejected)
+                && dev.kickwatch.sink.Journal.pendingLines(rejected).size() == 1);
+        assertTrue(dev.kickwatch.sink.Journal.pendingLines(rejected).get(0).contains("\"id\":\"r-2\""));
+        await().atMost(10, SECONDS).until(() -> app.context().getRegistry().lookupByNameAndType("journal",
+                dev.kickwatch.sink.Journal.class).isEmpty("db"));
+    }
+
+    @Test
     void should_refuse_to_start_under_prod_with_a_password_postgresql_refuses() throws Exception {
         Map<String, String> env = Map.of("KICK_PUSHER_URL", "ws://127.0.0.1:9/app/x?protocol=7", "KICK_CHANNELS", "c:1",
                 "DB_JDBC_URL", pg.jdbcUrl(), "DB_USER", pg.user(), "DB_PASSWORD", "SECRET-wrong-password",
