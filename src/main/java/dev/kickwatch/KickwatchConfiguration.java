@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
+import dev.kickwatch.pusher.Warmup;
 import dev.kickwatch.sink.QueueDrainer;
 import dev.kickwatch.sink.SinkBreaker;
 import org.apache.camel.CamelConfiguration;
@@ -37,6 +38,9 @@ public class KickwatchConfiguration implements CamelConfiguration {
         context.addStartupListener(new BreakerTransitions());
         context.addStartupListener(new RoutesCheck());
         context.addStartupListener(new SinkProbe());
+        PropertiesComponent pc = context.getPropertiesComponent();
+        context.addStartupListener(new Warmup(Integer.parseInt(pc.resolveProperty("kickwatch.warmup.events").orElse("0").trim()),
+                Long.parseLong(pc.resolveProperty("kickwatch.warmup.max-ms").orElse("3000").trim())));
     }
 
     /** What it will do, in a few lines; the example channel said loudly, and refused under the prod profile. */

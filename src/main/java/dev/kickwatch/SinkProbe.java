@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At start-up, before any event comes in, asks each configured HTTP sink once whether its URL and key work
- * ({@link HttpTarget#probe}), all at once, each bounded by its {@code probeTimeout}. A refusal (a wrong token, key or
- * table) is one ERROR line, and under the prod profile stops the start. A sink that cannot be reached now is one WARN
- * line and does not hold up the start: it may come later, and its events wait in its journal.
+ * At start-up, as the consumers start, asks each configured sink once whether its settings work
+ * ({@link HttpTarget#probe}, {@link JdbcStore#probe}), all at once, each bounded by its timeout. A refusal (a wrong
+ * token, key, password or table) is one ERROR line; under the prod profile the start waits for the answers and a
+ * refusal stops it. A sink that cannot be reached now is one WARN line: it may come later, and its events wait in its
+ * journal.
  */
 final class SinkProbe implements StartupListener {
 
@@ -44,6 +45,28 @@ final class SinkProbe implements StartupListener {
         List<CompletableFuture<ProbeResult>> asked = new ArrayList<>();
         targets.forEach(t -> asked.add(CompletableFuture.supplyAsync(() -> t.probe(client))));
         stores.forEach(j -> asked.add(CompletableFuture.supplyAsync(j::probe)));
+        if (!"prod".equals(context.getCamelContextExtension().getProfile())) {
+            // only prod refuses to start on a refusal: elsewhere the answers are said when they come, and the start
+            // (the socket's connect, the subscriptions) does not wait for them
+            CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> say(asked));
+            return;
+        }
+        List<String> wrong = new ArrayList<>();
+        for (CompletableFuture<ProbeResult> f : asked) {
+            ProbeResult r = f.join();
+            if (r.outcome() == HttpTarget.Probe.WRONG) {
+                wrong.add(r.line());
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new VetoCamelContextStartException(String.join("; ", wrong) + " (the prod profile starts only with sinks "
+                    + "that accept their settings)", context, true);
+        }
+        say(asked);
+    }
+
+    /** One line per answer; under prod, a refusal stops the start (the caller waits for the answers). */
+    private static void say(List<CompletableFuture<ProbeResult>> asked) {
         List<String> wrong = new ArrayList<>();
         for (CompletableFuture<ProbeResult> f : asked) {
             ProbeResult r = f.join();
@@ -52,13 +75,6 @@ final class SinkProbe implements StartupListener {
                 case UNREACHABLE -> LOG.warn("Probe: {}", r.line());
                 case WRONG -> wrong.add(r.line());
             }
-        }
-        if (wrong.isEmpty()) {
-            return;
-        }
-        if ("prod".equals(context.getCamelContextExtension().getProfile())) {
-            throw new VetoCamelContextStartException(String.join("; ", wrong) + " (the prod profile starts only with sinks "
-                    + "that accept their settings)", context, true);
         }
         for (String line : wrong) {
             LOG.error("Probe: {}", line);

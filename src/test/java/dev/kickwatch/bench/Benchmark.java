@@ -619,6 +619,12 @@ public final class Benchmark {
             env.put("KICKWATCH_DATA_DIR", data.toString());
             env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
             env.putAll(extra);
+            // -Dbench.env=KICKWATCH_WARMUP_EVENTS=0,…: settings for every app process, to compare one against the default
+            for (String kv : System.getProperty("bench.env", "").split(",")) {
+                if (kv.contains("=")) {
+                    env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                }
+            }
             pb.environment().putAll(env);
             return new App(pb.start(), port);
         }
