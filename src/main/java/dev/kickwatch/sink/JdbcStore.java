@@ -170,18 +170,17 @@ public class JdbcStore {
     public void insert(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         RowBatch batch = exchange.getMessage().getMandatoryBody(RowBatch.class);
         List<dev.kickwatch.event.KickEvent> events = batch.events();
-        List<String> lines = batch.lines();
-        List<JsonNode> rows = new ArrayList<>(lines.size());
+        List<JsonNode> rows = new ArrayList<>(batch.size());
         if (events != null) {
             for (dev.kickwatch.event.KickEvent e : events) {
                 rows.add(row(e));
             }
         } else {
-            for (String line : lines) {
+            for (String line : batch.lines()) {
                 rows.add(parse(line));
             }
         }
-        insert(lines, rows);
+        insert(batch::lines, rows); // a live batch's JSON lines are made only if a row is refused
     }
 
     /** The row of a live event, as the journal line would parse: no JSON round trip. */
@@ -212,8 +211,8 @@ public class JdbcStore {
         }
     }
 
-    void insert(List<String> lines, List<JsonNode> rows) {
-        if (lines.isEmpty()) {
+    void insert(java.util.function.Supplier<List<String>> lines, List<JsonNode> rows) {
+        if (rows.isEmpty()) {
             return;
         }
         HikariDataSource p = pool();
@@ -234,7 +233,7 @@ public class JdbcStore {
             problem = null;
         } catch (SQLException e) {
             if (isDataError(e)) {
-                rowByRow(lines, rows);
+                rowByRow(p, lines, rows);
                 return;
             }
             throw unavailable(e);
@@ -253,11 +252,12 @@ public class JdbcStore {
     }
 
     /** A batch the database refused for its data: each row alone; the ones it refuses go to db-rejected. */
-    private void rowByRow(List<String> lines, List<JsonNode> rows) {
+    private void rowByRow(HikariDataSource p, java.util.function.Supplier<List<String>> batchLines, List<JsonNode> rows) {
+        List<String> lines = batchLines.get();
         int rejected = 0;
         String reason = null;
         for (int i = 0; i < rows.size(); i++) {
-            try (Connection con = pool().getConnection(); PreparedStatement ps = con.prepareStatement(insertSql())) {
+            try (Connection con = p.getConnection(); PreparedStatement ps = con.prepareStatement(insertSql())) {
                 ps.setQueryTimeout(timeoutSeconds());
                 bind(ps, rows.get(i));
                 ps.executeUpdate();
