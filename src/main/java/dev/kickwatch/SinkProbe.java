@@ -1,7 +1,5 @@
 package dev.kickwatch;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,10 +38,8 @@ final class SinkProbe implements StartupListener {
         if (targets.isEmpty() && stores.isEmpty()) {
             return;
         }
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         List<CompletableFuture<ProbeResult>> asked = new ArrayList<>();
-        targets.forEach(t -> asked.add(CompletableFuture.supplyAsync(() -> t.probe(client))));
+        targets.forEach(t -> asked.add(CompletableFuture.supplyAsync(t::probe)));
         stores.forEach(j -> asked.add(CompletableFuture.supplyAsync(j::probe)));
         if (!"prod".equals(context.getCamelContextExtension().getProfile())) {
             // only prod refuses to start on a refusal: elsewhere the answers are said when they come, and the start

@@ -138,8 +138,9 @@ public class KickwatchMetrics implements StartupListener, Processor {
             counter(r, "kickwatch_discord_rate_limited", "429 answers from Discord (waited out, resent)", discord,
                     HttpTarget::getRateLimited);
         }
+        HttpTarget postgrest = context.getRegistry().lookupByNameAndType("dbTarget", HttpTarget.class);
         for (JdbcStore jdbc : context.getRegistry().findByType(JdbcStore.class)) {
-            if (jdbc.isEnabled()) {
+            if (jdbc.isEnabled() && (postgrest == null || postgrest.isEmpty())) { // not when PostgREST takes the rows
                 counter(r, "kickwatch_jdbc_rows_stored", "rows written over JDBC (PostgreSQL or the SQLite file)", jdbc,
                         JdbcStore::getStored);
                 counter(r, "kickwatch_jdbc_rows_rejected", "rows the database refused for their data (db-rejected journal)",

@@ -2,10 +2,6 @@ package dev.kickwatch.sink;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -172,26 +168,39 @@ public class HttpTarget {
      * peer gone, as a POST would. The answer's body is read only for a refusal's {@code message}: a webhook's 200 body
      * holds its token.
      */
-    public ProbeResult probe(HttpClient client) {
+    public ProbeResult probe() {
         String where = name + " at " + host();
         long start = System.nanoTime();
-        HttpResponse<String> answer;
+        int status;
+        String refusal = null;
+        java.net.HttpURLConnection c = null;
         try {
+            // java.net's client: no threads of its own and nothing more to load for one request at start-up
             String uri = probeQuery.isBlank() ? url : url + (url.contains("?") ? "&" : "?") + probeQuery;
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(uri)).GET().timeout(Duration.ofMillis(probeTimeout))
-                    .header("Accept", "application/json");
+            c = (java.net.HttpURLConnection) URI.create(uri).toURL().openConnection();
+            c.setConnectTimeout((int) probeTimeout);
+            c.setReadTimeout((int) probeTimeout);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Accept", "application/json");
             if (!apiKey.isBlank()) {
-                req.header("apikey", apiKey).header("Authorization", "Bearer " + apiKey);
+                c.setRequestProperty("apikey", apiKey);
+                c.setRequestProperty("Authorization", "Bearer " + apiKey);
             }
-            answer = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ProbeResult(name, Probe.UNREACHABLE, where + " was not asked: interrupted");
+            status = c.getResponseCode();
+            if (status >= 400 && c.getErrorStream() != null) {
+                try (var in = c.getErrorStream()) {
+                    refusal = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return new ProbeResult(name, Probe.UNREACHABLE, where + " cannot be reached now (" + reason(e) + "); its events "
                     + "wait in the " + name + " journal until it answers");
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
-        int status = answer.statusCode();
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (status >= 200 && status < 300) {
             return new ProbeResult(name, Probe.OK, where + " answers HTTP " + status + " in " + ms + " ms");
@@ -200,7 +209,7 @@ public class HttpTarget {
             return new ProbeResult(name, Probe.UNREACHABLE, where + " answers HTTP " + status + " now; its events wait in the "
                     + name + " journal until it accepts them");
         }
-        String said = status + message(answer.body());
+        String said = status + message(refusal);
         String meaning;
         String setting = property;
         if (status == 401 || status == 403) {
@@ -244,7 +253,7 @@ public class HttpTarget {
             if (c instanceof java.net.ConnectException) {
                 return "connection refused";
             }
-            if (c instanceof java.net.http.HttpTimeoutException) {
+            if (c instanceof java.net.SocketTimeoutException || c instanceof java.net.http.HttpTimeoutException) {
                 return "no answer in time";
             }
             if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
