@@ -93,10 +93,8 @@ public final class ConfigCheck {
             throw new IllegalArgumentException(name("db.url") + " and " + name("db.jdbc-url") + " are both set: rows go to one "
                     + "database; keep the one you mean");
         }
-        long jdbcConnect = positive("db.jdbc.connect-timeout");
-        long statement = positive("db.jdbc.statement-timeout");
-        if (jdbcConnect >= pc.resolveProperty("db.cb.timeout").map(v -> Long.parseLong(v.trim())).orElse(Long.MAX_VALUE)
-                || statement >= pc.resolveProperty("db.cb.timeout").map(v -> Long.parseLong(v.trim())).orElse(Long.MAX_VALUE)) {
+        long dbBreaker = positive("db.cb.timeout");
+        if (positive("db.jdbc.connect-timeout") >= dbBreaker || positive("db.jdbc.statement-timeout") >= dbBreaker) {
             throw new IllegalArgumentException(name("db.jdbc.statement-timeout") + " and " + name("db.jdbc.connect-timeout")
                     + " must be shorter than " + name("db.cb.timeout") + " so that no statement outlives its breaker");
         }

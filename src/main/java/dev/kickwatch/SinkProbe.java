@@ -41,39 +41,31 @@ final class SinkProbe implements StartupListener {
         List<CompletableFuture<ProbeResult>> asked = new ArrayList<>();
         targets.forEach(t -> asked.add(CompletableFuture.supplyAsync(t::probe)));
         stores.forEach(j -> asked.add(CompletableFuture.supplyAsync(j::probe)));
+        CompletableFuture<List<ProbeResult>> answers = CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .thenApply(v -> asked.stream().map(CompletableFuture::join).toList());
         if (!"prod".equals(context.getCamelContextExtension().getProfile())) {
             // only prod refuses to start on a refusal: elsewhere the answers are said when they come, and the start
             // (the socket's connect, the subscriptions) does not wait for them
-            CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> say(asked));
+            answers.thenAccept(SinkProbe::say);
             return;
         }
-        List<String> wrong = new ArrayList<>();
-        for (CompletableFuture<ProbeResult> f : asked) {
-            ProbeResult r = f.join();
-            if (r.outcome() == HttpTarget.Probe.WRONG) {
-                wrong.add(r.line());
-            }
-        }
+        List<ProbeResult> results = answers.join();
+        List<String> wrong = results.stream().filter(r -> r.outcome() == HttpTarget.Probe.WRONG).map(ProbeResult::line).toList();
         if (!wrong.isEmpty()) {
             throw new VetoCamelContextStartException(String.join("; ", wrong) + " (the prod profile starts only with sinks "
                     + "that accept their settings)", context, true);
         }
-        say(asked);
+        say(results);
     }
 
-    /** One line per answer; under prod, a refusal stops the start (the caller waits for the answers). */
-    private static void say(List<CompletableFuture<ProbeResult>> asked) {
-        List<String> wrong = new ArrayList<>();
-        for (CompletableFuture<ProbeResult> f : asked) {
-            ProbeResult r = f.join();
+    /** One line per answer: INFO when the settings work, WARN when the sink cannot be reached now, ERROR for a refusal. */
+    private static void say(List<ProbeResult> results) {
+        for (ProbeResult r : results) {
             switch (r.outcome()) {
                 case OK -> LOG.info("Probe: {}", r.line());
                 case UNREACHABLE -> LOG.warn("Probe: {}", r.line());
-                case WRONG -> wrong.add(r.line());
+                case WRONG -> LOG.error("Probe: {}", r.line());
             }
-        }
-        for (String line : wrong) {
-            LOG.error("Probe: {}", line);
         }
     }
 }

@@ -69,7 +69,7 @@ public final class Warmup implements StartupListener {
 
     /** Runs the frames; returns how many went through. */
     int run(KickEventNormalizer normalizer, DiscordRenderer renderer) {
-        List<String[]> frames = frames();
+        List<String> frames = frames();
         if (frames.isEmpty()) {
             return 0;
         }
@@ -81,9 +81,8 @@ public final class Warmup implements StartupListener {
         long sink = 0; // results are used, so that nothing is optimised away
         try {
             for (; done < events && System.nanoTime() < deadline; done++) {
-                String[] f = frames.get(done % frames.size());
                 // a different id each round, as live traffic has: the dedupe sees new events, not only repeats
-                String text = f[1].replace("\\\"id\\\":\\\"", "\\\"id\\\":\\\"w" + done);
+                String text = frames.get(done % frames.size()).replace("\\\"id\\\":\\\"", "\\\"id\\\":\\\"w" + done);
                 KickConsumer.Envelope envelope = KickConsumer.Envelope.parse(mapper, text);
                 KickEvent e = normalizer.normalize(envelope.data, envelope.event, envelope.channel, "warmup", 1000L, 2000L,
                         Instant.now());
@@ -102,8 +101,8 @@ public final class Warmup implements StartupListener {
     }
 
     /** The recording's frames as Pusher sends them: {@code data} a JSON string. */
-    static List<String[]> frames() {
-        List<String[]> out = new ArrayList<>();
+    static List<String> frames() {
+        List<String> out = new ArrayList<>();
         ObjectMapper mapper = new ObjectMapper();
         try (InputStream in = Warmup.class.getResourceAsStream(RECORDING)) {
             if (in == null) {
@@ -119,7 +118,7 @@ public final class Warmup implements StartupListener {
                 frame.put("event", rec.path("event").asText());
                 frame.put("data", rec.path("data").toString());
                 frame.put("channel", rec.path("channel").asText());
-                out.add(new String[] { rec.path("event").asText(), mapper.writeValueAsString(frame) });
+                out.add(mapper.writeValueAsString(frame));
             }
         } catch (IOException e) {
             LOG.debug("No warm-up frames: {}", e.toString());

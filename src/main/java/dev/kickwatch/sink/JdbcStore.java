@@ -3,7 +3,6 @@ package dev.kickwatch.sink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -340,10 +339,7 @@ public class JdbcStore {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             String state = state(s);
             if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                return true;
-            }
-            if (s instanceof BatchUpdateException && s.getNextException() == null && s.getCause() instanceof SQLException c) {
-                return isDataError(c);
+                return true; // a batch's exception, or the next one the driver chained to it, names the row's fault
             }
         }
         // SQLite reports constraints by its own codes: SQLITE_CONSTRAINT (19), SQLITE_MISMATCH (20)
@@ -421,11 +417,11 @@ public class JdbcStore {
             st.executeQuery("select id from kick_events limit 0").close();
             return new ProbeResult("db", Probe.OK, where + " answers in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         } catch (SQLException e) {
-            String what = meaning(state(e));
+            String state = state(e);
+            String what = meaning(state);
             if (what != null) {
                 problem = what;
-                String setting = "42P01".equals(state(e)) ? "db.jdbc-url (DB_JDBC_URL)"
-                        : state(e).startsWith("28") ? "db.password (DB_PASSWORD)" : "db.jdbc-url (DB_JDBC_URL)";
+                String setting = state.startsWith("28") ? "db.password (DB_PASSWORD)" : "db.jdbc-url (DB_JDBC_URL)";
                 return new ProbeResult("db", Probe.WRONG, setting + ": " + where + " " + what);
             }
             return new ProbeResult("db", Probe.UNREACHABLE, where + " cannot be reached now (" + oneLine(e)

@@ -50,7 +50,7 @@ public final class RowBatch {
 
     /** The events, when the batch was made of them (live); null for journaled lines. */
     synchronized List<KickEvent> events() {
-        return lines != null ? null : List.copyOf(events);
+        return lines != null ? null : java.util.Collections.unmodifiableList(events); // complete once it is sent
     }
 
     /** Each row as one JSON line. */
