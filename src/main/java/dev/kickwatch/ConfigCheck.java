@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.kickwatch.webhook.KickSource;
+import dev.kickwatch.webhook.WebhookEventNormalizer;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -22,7 +24,9 @@ public final class ConfigCheck {
     static final Set<String> TYPES = Set.of("chat.message.sent", "chat.message.deleted", "moderation.banned",
             "moderation.unbanned", "channel.subscription.new", "channel.subscription.gifts", "channel.followed",
             "livestream.status.updated", "channel.hosted", "chat.message.pinned", "chat.poll.updated", "chatroom.updated",
-            "chatroom.cleared", "kicks.gifted", "channel.reward.redeemed", "unknown");
+            "chatroom.cleared", "kicks.gifted", "channel.reward.redeemed", "unknown",
+            // only from Kick's official webhooks (kick.source webhook or both)
+            "channel.subscription.renewal", "livestream.metadata.updated", "channel.reward.redemption.updated");
 
     private final PropertiesComponent pc;
 
@@ -32,12 +36,14 @@ public final class ConfigCheck {
 
     void run() {
         dataDir();
+        String managementPort = "";
         if (pc.resolveProperty("camel.management.enabled").map(v -> Boolean.parseBoolean(v.trim())).orElse(false)) {
-            String port = pc.resolveProperty("camel.management.port").orElse("").trim();
-            if (!port.isEmpty()) {
-                portFree("camel.management.port", Integer.parseInt(port));
+            managementPort = pc.resolveProperty("camel.management.port").orElse("").trim();
+            if (!managementPort.isEmpty()) {
+                portFree("camel.management.port", Integer.parseInt(managementPort));
             }
         }
+        webhook(managementPort);
         for (String sink : new String[] { "discord", "db" }) {
             long connect = positive(sink + ".http.connect-timeout");
             long response = positive(sink + ".http.response-timeout");
@@ -101,6 +107,44 @@ public final class ConfigCheck {
         String chat = pc.resolveProperty("discord.chat").orElse("match").trim().toLowerCase(Locale.ROOT);
         if (!Set.of("all", "off", "match", "").contains(chat)) {
             throw new IllegalArgumentException(name("discord.chat") + " must be all, off or match, got '" + chat + "'");
+        }
+    }
+
+    /** kick.source, and with the webhook listener its port (free, not the management port), path and credentials. */
+    private void webhook(String managementPort) {
+        if (!KickSource.of(pc.resolveProperty("kick.source").orElse("pusher")).listens()) {
+            return;
+        }
+        long port = positive("kick.webhook.port");
+        if (String.valueOf(port).equals(managementPort)) {
+            throw new IllegalArgumentException(name("kick.webhook.port") + " and " + name("camel.management.port") + " are both "
+                    + port + ": Kick's webhooks come in on a public port, health and metrics stay on their own; give them two ports");
+        }
+        portFree("kick.webhook.port", (int) port);
+        String path = pc.resolveProperty("kick.webhook.path").orElse("").trim();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException(name("kick.webhook.path") + " must start with /, got '" + path + "'");
+        }
+        positive("kick.webhook.max-body-size");
+        positive("kick.api.check-interval");
+        positive("kick.api.timeout");
+        boolean id = !pc.resolveProperty("kick.api.client-id").orElse("").isBlank();
+        boolean secret = !pc.resolveProperty("kick.api.client-secret").orElse("").isBlank();
+        if (id != secret) {
+            throw new IllegalArgumentException((id ? "KICK_CLIENT_SECRET (kick.api.client-secret) is empty"
+                    : "KICK_CLIENT_ID (kick.api.client-id) is empty") + ": subscriptions are managed with both, or neither");
+        }
+        if (id) {
+            List<String> unknown = new ArrayList<>();
+            for (String e : pc.resolveProperty("kick.api.events").orElse("").split(",")) {
+                if (!e.isBlank() && !WebhookEventNormalizer.TYPES.contains(e.trim())) {
+                    unknown.add(e.trim());
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException(name("kick.api.events") + ": unknown official event type" + (unknown.size() == 1 ? " " : "s ")
+                        + String.join(", ", unknown) + "; known: " + String.join(", ", WebhookEventNormalizer.TYPES));
+            }
         }
     }
 

@@ -9,8 +9,13 @@ import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.pusher.Warmup;
 import dev.kickwatch.sink.QueueDrainer;
 import dev.kickwatch.sink.SinkBreaker;
+import dev.kickwatch.webhook.KickSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.main.HttpServerConfigurationProperties;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +32,9 @@ public class KickwatchConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         unknownSettings(context); // first: a misspelled key is the likeliest cause of what ConfigCheck finds missing
         new ConfigCheck(context.getPropertiesComponent()).run();
+        if (KickSource.of(context.getPropertiesComponent().resolveProperty("kick.source").orElse("pusher")).listens()) {
+            webhookServer(context);
+        }
         summary(context);
         SinkBreaker.registryOf(context); // bound before the routes and the metrics binding look for it
         QueueDrainer drainer = new QueueDrainer(context);
@@ -41,6 +49,24 @@ public class KickwatchConfiguration implements CamelConfiguration {
         PropertiesComponent pc = context.getPropertiesComponent();
         context.addStartupListener(new Warmup(Integer.parseInt(pc.resolveProperty("kickwatch.warmup.events").orElse("0").trim()),
                 Long.parseLong(pc.resolveProperty("kickwatch.warmup.max-ms").orElse("3000").trim())));
+    }
+
+    /**
+     * The webhook listener: Camel's platform-http server, as Camel Main builds it from {@code camel.server.*}, on
+     * kick.webhook.port, only when kick.source is webhook or both (no port is opened for nothing). Camel Main has read
+     * camel.server.* before this runs, so it is built here from kick.webhook.*.
+     */
+    private static void webhookServer(CamelContext context) throws Exception {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        HttpServerConfigurationProperties server = new HttpServerConfigurationProperties(null);
+        server.setEnabled(true);
+        server.setPort(Integer.parseInt(pc.resolveProperty("kick.webhook.port").orElse("8080").trim()));
+        server.setMaxBodySize(Long.parseLong(pc.resolveProperty("kick.webhook.max-body-size").orElse("1048576").trim()));
+        MainHttpServer http = (MainHttpServer) new DefaultMainHttpServerFactory().newHttpServer(context, server);
+        // platform-http finds its server's port by this configuration when, as here, the management port has a Vert.x
+        // server too: without it the route would look for a server on port 8080
+        context.getRegistry().bind("kickWebhookServer", VertxPlatformHttpServerConfiguration.class, http.getConfiguration());
+        context.addService(http, true, true);
     }
 
     /** What it will do, in a few lines; the example channel said loudly, and refused under the prod profile. */

@@ -1,12 +1,13 @@
 package dev.kickwatch;
 
+import dev.kickwatch.ops.WebhookHealthCheck;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.VetoCamelContextStartException;
 
 /**
- * Refuses to start a relay that relays nothing: no route at all, or none with the id {@code kick-ingest}, which is
- * where events come in. Checked when the routes are built and no consumer has started yet (Camel's first call of
+ * Refuses to start a relay that relays nothing: no route at all, or none with the id {@code kick-ingest} (nor
+ * {@code kick-webhook}), which is where events come in. Checked when the routes are built and no consumer has started yet (Camel's first call of
  * onCamelContextStarted); the message names where the routes were looked for, as a wrong working directory is the
  * usual cause.
  */
@@ -25,9 +26,10 @@ final class RoutesCheck implements StartupListener {
             throw veto(context, "no routes found in " + where + ": start kickwatch from the directory that holds "
                     + "routes/*.camel.yaml, or from any other to use the routes inside the jar");
         }
-        if (context.getRoute(INGEST) == null) {
+        if (context.getRoute(INGEST) == null && context.getRoute(WebhookHealthCheck.ROUTE) == null) {
             throw veto(context, "no route with id '" + INGEST + "' in " + where + " (" + context.getRoutes().size()
-                    + " routes found): without it no event comes in; routes/kick-ingest.camel.yaml holds it");
+                    + " routes found): without it no event comes in; routes/kick-ingest.camel.yaml holds it (or '"
+                    + WebhookHealthCheck.ROUTE + "', routes/kick-webhook.camel.yaml, with kick.source webhook)");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.kickwatch.pusher.KickChannel;
+import dev.kickwatch.webhook.KickSource;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -29,7 +30,7 @@ final class StartupSummary {
             List<String> slugs = KickChannel.slugs(get(pc, "kick.channels", "")); // bare slugs too: looked up later
             out.add("  Kick:     " + slugs.size() + (slugs.size() == 1 ? " channel" : " channels") + " ("
                     + String.join(", ", slugs.size() > 10 ? slugs.subList(0, 10) : slugs) + (slugs.size() > 10 ? ", …" : "")
-                    + ") from " + host(get(pc, "kick.pusher.url", "")));
+                    + ") from " + source(pc));
         } catch (IllegalArgumentException e) {
             out.add("  Kick:     kick.channels is not valid (the error follows)");
         }
@@ -55,6 +56,25 @@ final class StartupSummary {
         out.add("  health:   " + (management ? "port " + get(pc, "camel.management.port", "?")
                 + ", /observe/health and /observe/metrics" : "off (camel.management.enabled)"));
         return out;
+    }
+
+    /** Where events come from (kick.source): the socket's host, the webhook listener, or both. */
+    private static String source(PropertiesComponent pc) {
+        KickSource source;
+        try {
+            source = KickSource.of(get(pc, "kick.source", "pusher"));
+        } catch (IllegalArgumentException e) {
+            return "? (kick.source is not valid: the error follows)";
+        }
+        String socket = host(get(pc, "kick.pusher.url", ""));
+        String webhooks = "Kick's webhooks on port " + get(pc, "kick.webhook.port", "?") + ", POST "
+                + get(pc, "kick.webhook.path", "?") + (get(pc, "kick.api.client-id", "").isBlank() ? " (subscriptions made by hand)"
+                : " (subscriptions kept by kickwatch)");
+        return switch (source) {
+            case PUSHER -> socket;
+            case WEBHOOK -> webhooks;
+            case BOTH -> socket + " and " + webhooks;
+        };
     }
 
     /** True when nobody chose channels: neither KICK_CHANNELS nor a kick.channels other than the example. */

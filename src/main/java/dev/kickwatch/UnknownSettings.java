@@ -57,6 +57,9 @@ public final class UnknownSettings {
         }
         Map<String, String> knownEnv = new TreeMap<>();
         known.forEach(k -> knownEnv.put(envName(k), k));
+        for (String resource : SHIPPED) { // the names a setting reads with {{env:NAME:default}} (KICK_CLIENT_ID)
+            envNamesOf(resource).forEach(n -> knownEnv.put(n, n));
+        }
         for (String var : new TreeSet<>(env.keySet())) {
             if (ENV_NAMESPACES.stream().anyMatch(var::startsWith) && !knownEnv.containsKey(var)) {
                 String near = closest(var, knownEnv.keySet(), 2);
@@ -125,6 +128,23 @@ public final class UnknownSettings {
             // not in this build: nothing known from it
         }
         return p.stringPropertyNames();
+    }
+
+    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)");
+
+    private static Set<String> envNamesOf(String resource) {
+        Set<String> out = new TreeSet<>();
+        try (InputStream in = UnknownSettings.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in != null) {
+                Matcher m = ENV_PLACEHOLDER.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            // not in this build: nothing known from it
+        }
+        return out;
     }
 
     private static Set<String> placeholdersIn(Path dir) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.kickwatch.demo.PusherServer;
 import dev.kickwatch.support.FakeKickApi;
+import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.KickwatchApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,34 @@ class ConfigCheckTest {
             assertTrue(line.contains(named), line);
             assertFalse(line.contains("\n"), line);
             assertFalse(line.contains("SECRET"), "the bad value of a secret setting is not repeated: " + line);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "kick.source=socket                                   | kick.source (KICK_SOURCE) must be pusher, webhook or both, not 'socket'",
+            "kick.source=webhook;kick.webhook.port=MANAGEMENT      | kick.webhook.port (KICK_WEBHOOK_PORT) and camel.management.port",
+            "kick.source=both;kick.webhook.path=kick/webhook       | kick.webhook.path (KICK_WEBHOOK_PATH) must start with /",
+            "kick.source=webhook;kick.api.client-id=app            | KICK_CLIENT_SECRET (kick.api.client-secret) is empty",
+            "kick.source=webhook;kick.api.client-secret=SECRET-x   | KICK_CLIENT_ID (kick.api.client-id) is empty",
+            "kick.source=webhook;kick.api.client-id=a;kick.api.client-secret=SECRET-x;kick.api.events=chat.message.sent,chat.sent | kick.api.events (KICK_API_EVENTS): unknown official event type chat.sent",
+            "kick.source=webhook;kick.webhook.public-key=SECRET-not-a-key | kick.webhook.public-key (KICK_WEBHOOK_PUBLIC_KEY) is not a PEM RSA public key",
+            "kick.source=webhook;kick.webhook.max-age=-1           | kick.webhook.max-age (KICK_WEBHOOK_MAX_AGE) must be 0 (off) or more seconds",
+    })
+    void should_refuse_a_webhook_setting_that_cannot_work_in_one_line(String settings, String named) throws Exception {
+        try (PusherServer kick = new PusherServer("k")) {
+            kick.start(0);
+            Map<String, String> p = KickwatchApp.baseProperties(kick.url(), "target/config-check-webhook");
+            p.put("kick.webhook.port", String.valueOf(Fixtures.freePort()));
+            for (String kv : settings.split(";")) {
+                String[] pair = kv.split("=", 2);
+                p.put(pair[0].trim(), pair[1].trim().equals("MANAGEMENT") ? p.get("camel.management.port") : pair[1].trim());
+            }
+            Exception e = assertThrows(Exception.class, () -> KickwatchApp.start(p).close());
+            String line = Application.rootMessage(e);
+            assertTrue(line.contains(named), line);
+            assertFalse(line.contains("\n"), line);
+            assertFalse(line.contains("SECRET-"), "the bad value of a secret setting is not repeated: " + line);
         }
     }
 

@@ -154,6 +154,10 @@ class DocsTest {
             }
             if (OWN.stream().anyMatch(key::startsWith)) {
                 String env = "`" + UnknownSettings.envName(key) + "`";
+                Matcher named = Pattern.compile("^\\{\\{env:([A-Z0-9_]+):").matcher(value == null ? "" : value.trim());
+                if (named.find()) { // a variable of its own name ({{env:KICK_CLIENT_ID:}}), and the usual one too
+                    env = "`" + named.group(1) + "` (or " + env + ")";
+                }
                 if (!cells.get(2).equals(env)) {
                     wrong.add(key + ": environment variable '" + cells.get(2) + "', not " + env);
                 }

@@ -55,4 +55,22 @@ class StartupSummaryTest {
                 "chosen on purpose");
         assertFalse(StartupSummary.exampleChannel(settings("kick.channels", "mine:1"), Map.of()));
     }
+
+    @Test
+    void should_say_which_source_events_come_from() {
+        String[] base = { "kick.channels", "xqc:668", "kick.pusher.url", "wss://ws-us2.pusher.com/app/key",
+                "kick.webhook.port", "8443", "kick.webhook.path", "/kick/webhook" };
+        assertEquals("  Kick:     1 channel (xqc) from Kick's webhooks on port 8443, POST /kick/webhook (subscriptions made "
+                + "by hand)", StartupSummary.lines(settings(with(base, "kick.source", "webhook")), null).get(1));
+        assertEquals("  Kick:     1 channel (xqc) from ws-us2.pusher.com and Kick's webhooks on port 8443, POST /kick/webhook "
+                + "(subscriptions kept by kickwatch)", StartupSummary.lines(settings(with(base, "kick.source", "both",
+                "kick.api.client-id", "app")), null).get(1));
+        assertEquals("  Kick:     1 channel (xqc) from ws-us2.pusher.com", StartupSummary.lines(settings(base), null).get(1));
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
 }

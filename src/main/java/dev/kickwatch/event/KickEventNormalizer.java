@@ -141,6 +141,8 @@ public class KickEventNormalizer implements Processor {
                 naturalId = prefixed(live ? "live-" : "offline-", lsId);
                 e.setContent(live ? text(ls, "session_title") : null);
                 created = live ? Times.parse(ls.get("created_at")) : null;
+                // by channel and state, as Kick's webhook of the same change has no livestream id (kick.source=both)
+                e.setDedupeKey(liveKey(slug, live));
             }
             case "StreamHostEvent" -> {
                 e.setType("channel.hosted");
@@ -234,8 +236,18 @@ public class KickEventNormalizer implements Processor {
         }
     }
 
-    private static String subKey(String slug, String username) {
-        return "sub|" + slug + "|" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** The key of a stream going live or offline, the same from the socket and from a webhook. */
+    public static String liveKey(String slug, boolean live) {
+        return "live|" + lower(slug) + "|" + (live ? "on" : "off");
+    }
+
+    /** The key of a subscription: by channel and subscriber (the socket's several announcements, and the webhook). */
+    public static String subKey(String slug, String username) {
+        return "sub|" + lower(slug) + "|" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -254,16 +266,16 @@ public class KickEventNormalizer implements Processor {
     }
 
     /** A gift by names: keyed by gifter and giftees; also known by its size, for the ids-only repeat. */
-    private static void giftKeys(KickEvent e, String slug, String gifter, List<String> giftees) {
+    public static void giftKeys(KickEvent e, String slug, String gifter, List<String> giftees) {
         List<String> names = new ArrayList<>();
         giftees.forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         names.sort(null);
-        e.setDedupeKey("gifts|" + slug + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names));
+        e.setDedupeKey("gifts|" + lower(slug) + "|" + (gifter == null ? "" : gifter.toLowerCase(Locale.ROOT)) + "|" + String.join(",", names));
         e.setDedupeAliases(List.of(giftCountKey(slug, names.size())));
     }
 
     private static String giftCountKey(String slug, int giftees) {
-        return "giftcount|" + slug + "|" + giftees;
+        return "giftcount|" + lower(slug) + "|" + giftees;
     }
 
     /** Kick reuses a message's id for the pin, host or clear that refers to it: a prefix keeps row ids apart. */

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
+import dev.kickwatch.webhook.KickSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -15,9 +16,16 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class KickHealthCheck extends AbstractHealthCheck {
 
     private long graceMs = 60_000;
+    private KickSource source = KickSource.PUSHER;
 
     public KickHealthCheck() {
         super("kickwatch", "kick");
+    }
+
+    /** Absent with kick.source webhook: no socket is opened. */
+    @Override
+    public boolean isEnabled() {
+        return source.usesSocket();
     }
 
     @Override
@@ -56,6 +64,10 @@ public class KickHealthCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
+    }
+
+    public void setSource(String source) {
+        this.source = KickSource.of(source);
     }
 
     /** How long the socket may be down before readiness says so (ms). */

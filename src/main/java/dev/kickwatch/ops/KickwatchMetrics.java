@@ -17,6 +17,8 @@ import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.JdbcStore;
 import dev.kickwatch.sink.Journal;
 import dev.kickwatch.sink.JournalReplayer;
+import dev.kickwatch.webhook.KickSubscriptions;
+import dev.kickwatch.webhook.KickWebhookReceiver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -170,6 +172,25 @@ public class KickwatchMetrics implements StartupListener, Processor {
                     JournalReplayer::getReplayed);
             counter(r, "kickwatch_journal_too_old", "journaled Discord messages dropped as older than discord.max-age", replayer,
                     JournalReplayer::getTooOld);
+        }
+        KickWebhookReceiver webhook = context.getRegistry().lookupByNameAndType("kickWebhook", KickWebhookReceiver.class);
+        if (webhook != null && context.getRoute(WebhookHealthCheck.ROUTE) != null) {
+            counter(r, "kickwatch_webhook_verified", "webhooks from Kick whose signature, age and JSON were good", webhook,
+                    KickWebhookReceiver::getVerified);
+            for (String reason : KickWebhookReceiver.REFUSALS) {
+                FunctionCounter.builder("kickwatch_webhook_refused", webhook, w -> w.getRefused(reason))
+                        .description("webhook requests answered 401/400 (reason: unsigned, bad-signature, stale, not-json)")
+                        .tag("reason", reason).register(r);
+            }
+            gauge(r, "kickwatch_webhook_last_verified_age_seconds", "seconds since the last verified webhook (-1: none yet)",
+                    webhook, w -> w.getLastVerified() == null ? -1 : (System.currentTimeMillis() - w.getLastVerified().toEpochMilli()) / 1000.0);
+            KickSubscriptions subs = context.getRegistry().lookupByNameAndType("kickSubscriptions", KickSubscriptions.class);
+            if (subs != null && subs.isEnabled()) {
+                gauge(r, "kickwatch_webhook_subscriptions", "event subscriptions in place at Kick (last check)", subs,
+                        KickSubscriptions::getSubscribed);
+                gauge(r, "kickwatch_webhook_subscription_problem", "1 while a subscription is refused or cannot be checked",
+                        subs, x -> x.getProblem() == null ? 0 : 1);
+            }
         }
         registry = r;
     }

@@ -14,7 +14,7 @@ import java.util.Base64;
  * The signature of a webhook from Kick's official API: RSASSA-PKCS1-v1_5 with SHA-256 ({@code SHA256withRSA}) over
  * {@code "{Kick-Event-Message-Id}.{Kick-Event-Message-Timestamp}.{raw body}"}, computed on the body's bytes exactly as
  * they were received (never on JSON written again), checked against Kick's published public key or another PEM key
- * ({@code kick.webhook.public-key}). The first piece of the webhook source; its listener is not built yet.
+ * ({@code kick.webhook.public-key}). {@link KickWebhookReceiver} checks every webhook with it.
  */
 public final class KickSignature {
 
