@@ -40,6 +40,8 @@ public class Journal {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
+    /** Lines not yet delivered, per journal: counted in the file once, then kept by append and remove. */
+    private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
     private final LogLimiter fullLog = new LogLimiter(60_000);
     private final LogLimiter writeLog = new LogLimiter(60_000);
     private final AtomicLong writeErrors = new AtomicLong();
@@ -68,9 +70,11 @@ public class Journal {
                     n++;
                 }
                 if (n > 0) {
+                    pendingCount(sink); // counted before the lines are added
                     Files.writeString(file, batch, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                             StandardOpenOption.WRITE);
                     counter(written, sink).addAndGet(n);
+                    counter(pending, sink).addAndGet(n);
                     writeError = null;
                 }
                 if (n < lines.size()) {
@@ -157,6 +161,7 @@ public class Journal {
             }
             try {
                 long pos = cursor(sink);
+                pendingCount(sink);
                 try (BufferedReader r = readerAt(file, pos)) {
                     String line;
                     int skipped = 0;
@@ -166,12 +171,15 @@ public class Journal {
                             skipped++;
                         }
                     }
+                    AtomicLong left = counter(pending, sink);
+                    left.set(Math.max(0, left.get() - skipped));
                 }
                 long size = Files.size(file);
                 if (pos >= size) {
                     Files.delete(file);
                     Files.deleteIfExists(posFile(sink));
                     cursors.put(sink, 0L);
+                    pending.put(sink, new AtomicLong());
                 } else if (pos >= COMPACT_AFTER && pos >= size / 2) {
                     compact(sink, file, pos);
                 } else {
@@ -258,6 +266,37 @@ public class Journal {
                 return true;
             }
         }
+    }
+
+    /** Lines not yet delivered (the status page's backlog): the file is counted once, then followed. */
+    public long pendingRows(String sink) {
+        synchronized (lock(sink)) {
+            return pendingCount(sink);
+        }
+    }
+
+    /** Under the sink's lock. */
+    private long pendingCount(String sink) {
+        AtomicLong n = pending.get(sink);
+        if (n == null) {
+            long lines = 0;
+            Path f = file(sink);
+            if (Files.exists(f)) {
+                try (BufferedReader r = readerAt(f, cursor(sink))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            lines++;
+                        }
+                    }
+                } catch (IOException e) {
+                    return 0; // not kept: counted again next time
+                }
+            }
+            n = new AtomicLong(lines);
+            pending.put(sink, n);
+        }
+        return n.get();
     }
 
     /** Bytes not yet delivered. */

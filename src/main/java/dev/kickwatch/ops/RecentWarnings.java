@@ -1,0 +1,86 @@
+package dev.kickwatch.ops;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The last warning and error lines exactly as the log wrote them, for the status page: what the log held back
+ * ({@link dev.kickwatch.LogLimiter}) is not here either, and a line carries no secret because no log line does (the
+ * beans log hosts and settings' names, never a URL's token or a key). The log is slf4j-simple's, written to
+ * {@code System.err}; this keeps a copy of its {@code [WARN]} and {@code [ERROR]} lines on the way through.
+ */
+public final class RecentWarnings {
+
+    static final int KEEP = 20;
+    private static final int MAX_LINE = 2000;
+    private static RecentWarnings installed;
+
+    private final Deque<String> lines = new ArrayDeque<>();
+
+    private RecentWarnings() {
+    }
+
+    /** The one instance of this JVM; the first call puts the copying stream in front of {@code System.err}. */
+    public static synchronized RecentWarnings install() {
+        if (installed == null) {
+            installed = new RecentWarnings();
+            PrintStream err = System.err;
+            System.setErr(new PrintStream(installed.tee(err), true, StandardCharsets.UTF_8));
+        }
+        return installed;
+    }
+
+    /** The last {@value #KEEP} lines, oldest first. */
+    public synchronized List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    synchronized void offer(String line) {
+        if (line.contains("[WARN]") || line.contains("[ERROR]")) {
+            lines.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
+            while (lines.size() > KEEP) {
+                lines.removeFirst();
+            }
+        }
+    }
+
+    private OutputStream tee(PrintStream out) {
+        return new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) {
+                out.write(b);
+                take(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                out.write(b, off, len);
+                for (int i = off; i < off + len; i++) {
+                    take(b[i]);
+                }
+            }
+
+            private void take(int b) {
+                if (b == '\n') {
+                    offer(line.toString(StandardCharsets.UTF_8).stripTrailing());
+                    line.reset();
+                } else if (line.size() < MAX_LINE * 4) {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+        };
+    }
+}
