@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -71,7 +72,8 @@ class StatusPageIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger discordStatus = new AtomicInteger(204);
     private final AtomicLong firstFailureAt = new AtomicLong();
-    private Path tmp;
+    @TempDir
+    static Path tmp;
     private PusherServer kick;
     private int kickPort;
     private HttpSinkServer discord;
@@ -83,7 +85,6 @@ class StatusPageIT {
 
     @BeforeAll
     void start() throws Exception {
-        tmp = Files.createTempDirectory("status-it");
         kick = new PusherServer("statuskey");
         kickPort = kick.start(0);
         discord = new HttpSinkServer();
@@ -122,7 +123,7 @@ class StatusPageIT {
                     "{\"id\":\"st-" + i + "\",\"content\":\"hello " + i + "\",\"type\":\"message\","
                             + "\"sender\":{\"id\":7,\"username\":\"viewer\"}}");
         }, 0, 100, TimeUnit.MILLISECONDS);
-        browser = chromium();
+        browser = chromium(tmp.resolve("chromium"));
     }
 
     /** Selenium's "no CDP for this Chromium" warnings: the tests use WebDriver only (held: JUL keeps loggers weakly). */
@@ -132,7 +133,7 @@ class StatusPageIT {
      * Debian's Chromium through Debian's chromedriver: both named, so Selenium's DriverFinder never asks Selenium
      * Manager (which the failsafe configuration also points at /bin/false, offline).
      */
-    static WebDriver chromium() throws Exception {
+    static WebDriver chromium(Path profile) throws Exception {
         CDP_LOG.setLevel(Level.SEVERE);
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
@@ -141,7 +142,7 @@ class StatusPageIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,1400", "--user-data-dir=" + Files.createTempDirectory("status-chromium"));
+                "--window-size=1280,1400", "--user-data-dir=" + Files.createDirectories(profile)); // new, empty
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

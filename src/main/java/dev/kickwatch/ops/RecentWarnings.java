@@ -56,25 +56,27 @@ public final class RecentWarnings {
 
             @Override
             public void write(int b) {
-                out.write(b);
-                take(b);
+                write(new byte[] { (byte) b }, 0, 1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
                 out.write(b, off, len);
+                int from = off;
                 for (int i = off; i < off + len; i++) {
-                    take(b[i]);
+                    if (b[i] == '\n') {
+                        keep(b, from, i - from);
+                        offer(line.toString(StandardCharsets.UTF_8).stripTrailing());
+                        line.reset();
+                        from = i + 1;
+                    }
                 }
+                keep(b, from, off + len - from);
             }
 
-            private void take(int b) {
-                if (b == '\n') {
-                    offer(line.toString(StandardCharsets.UTF_8).stripTrailing());
-                    line.reset();
-                } else if (line.size() < MAX_LINE * 4) {
-                    line.write(b);
-                }
+            /** Bytes of the line being written, up to a bound (a longer line is cut). */
+            private void keep(byte[] b, int off, int len) {
+                line.write(b, off, Math.max(0, Math.min(len, MAX_LINE * 4 - line.size())));
             }
 
             @Override

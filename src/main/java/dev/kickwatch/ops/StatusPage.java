@@ -68,8 +68,8 @@ public class StatusPage implements StartupListener {
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
-        if (server == null || server.getRouter() == null || breakers.size() > 0) {
-            return; // no management port (camel.management.enabled=false), or already set up
+        if (server == null || server.getRouter() == null) {
+            return; // no management port (camel.management.enabled=false)
         }
         this.context = context;
         this.kick = KickEndpoint.stateOf(context);
