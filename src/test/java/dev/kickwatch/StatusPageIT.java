@@ -69,11 +69,12 @@ class StatusPageIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    @TempDir
+    static Path tmp;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger discordStatus = new AtomicInteger(204);
     private final AtomicLong firstFailureAt = new AtomicLong();
-    @TempDir
-    static Path tmp;
     private PusherServer kick;
     private int kickPort;
     private HttpSinkServer discord;
@@ -142,7 +143,7 @@ class StatusPageIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,1400", "--user-data-dir=" + Files.createDirectories(profile)); // new, empty
+                "--window-size=1280,1300", "--user-data-dir=" + Files.createDirectories(profile)); // new, empty
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

@@ -13,7 +13,8 @@ import java.util.List;
  * The last warning and error lines exactly as the log wrote them, for the status page: what the log held back
  * ({@link dev.kickwatch.LogLimiter}) is not here either, and a line carries no secret because no log line does (the
  * beans log hosts and settings' names, never a URL's token or a key). The log is slf4j-simple's, written to
- * {@code System.err}; this keeps a copy of its {@code [WARN]} and {@code [ERROR]} lines on the way through.
+ * {@code System.err}; this keeps a copy of its {@code [WARN]} and {@code [ERROR]} lines on the way through (and of lines
+ * with {@code WARN} or {@code ERROR} as a word near their start, the other log layouts' way).
  */
 public final class RecentWarnings {
 
@@ -42,7 +43,8 @@ public final class RecentWarnings {
     }
 
     synchronized void offer(String line) {
-        if (line.contains("[WARN]") || line.contains("[ERROR]")) {
+        String head = line.length() > 80 ? line.substring(0, 80) : line; // the level is near the start of a log line
+        if (head.contains("[WARN]") || head.contains("[ERROR]") || head.contains(" WARN ") || head.contains(" ERROR ")) {
             lines.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "…" : line);
             while (lines.size() > KEEP) {
                 lines.removeFirst();

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -56,7 +57,7 @@ public class HttpTarget {
     private final AtomicLong rateLimited = new AtomicLong();
     private volatile long lastSentAt;
     /** Told each answer's wait in nanoseconds (the latency histogram of the metrics); none until set. */
-    private volatile java.util.function.LongConsumer latencyListener = nanos -> { };
+    private volatile LongConsumer latencyListener = nanos -> { };
 
     /** True when no URL is configured: the route uses its local fallback (console or file). */
     public boolean isEmpty() {
@@ -316,7 +317,7 @@ public class HttpTarget {
         return lastSentAt;
     }
 
-    public void setLatencyListener(java.util.function.LongConsumer latencyListener) {
+    public void setLatencyListener(LongConsumer latencyListener) {
         this.latencyListener = latencyListener;
     }
 

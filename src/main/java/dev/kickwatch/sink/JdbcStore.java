@@ -265,6 +265,7 @@ public class JdbcStore {
                 bind(ps, rows.get(i));
                 ps.executeUpdate();
                 stored.incrementAndGet();
+                lastStoredAt = System.currentTimeMillis();
             } catch (SQLException e) {
                 if (!isDataError(e)) {
                     // the rows not yet inserted are the batch's failure; those before were stored, and are again
