@@ -21,18 +21,26 @@ public final class RecentWarnings {
     static final int KEEP = 20;
     private static final int MAX_LINE = 2000;
     private static RecentWarnings installed;
+    /** Set while one of these copying streams writes on this thread: a copying stream inside another passes through. */
+    private static final ThreadLocal<Boolean> WRITING = ThreadLocal.withInitial(() -> false);
 
     private final Deque<String> lines = new ArrayDeque<>();
+    private PrintStream copying;
 
     private RecentWarnings() {
     }
 
-    /** The one instance of this JVM; the first call puts the copying stream in front of {@code System.err}. */
+    /**
+     * The one instance of this JVM; puts the copying stream in front of {@code System.err}, again when something else
+     * has replaced it since (a test that captures the log).
+     */
     public static synchronized RecentWarnings install() {
         if (installed == null) {
             installed = new RecentWarnings();
-            PrintStream err = System.err;
-            System.setErr(new PrintStream(installed.tee(err), true, StandardCharsets.UTF_8));
+        }
+        if (System.err != installed.copying) {
+            installed.copying = new PrintStream(installed.tee(System.err), true, StandardCharsets.UTF_8);
+            System.setErr(installed.copying);
         }
         return installed;
     }
@@ -63,17 +71,26 @@ public final class RecentWarnings {
 
             @Override
             public void write(byte[] b, int off, int len) {
-                out.write(b, off, len);
-                int from = off;
-                for (int i = off; i < off + len; i++) {
-                    if (b[i] == '\n') {
-                        keep(b, from, i - from);
-                        offer(line.toString(StandardCharsets.UTF_8).stripTrailing());
-                        line.reset();
-                        from = i + 1;
-                    }
+                if (WRITING.get()) {
+                    out.write(b, off, len); // inside another copying stream, which keeps the line
+                    return;
                 }
-                keep(b, from, off + len - from);
+                WRITING.set(true);
+                try {
+                    out.write(b, off, len);
+                    int from = off;
+                    for (int i = off; i < off + len; i++) {
+                        if (b[i] == '\n') {
+                            keep(b, from, i - from);
+                            offer(line.toString(StandardCharsets.UTF_8).stripTrailing());
+                            line.reset();
+                            from = i + 1;
+                        }
+                    }
+                    keep(b, from, off + len - from);
+                } finally {
+                    WRITING.set(false);
+                }
             }
 
             /** Bytes of the line being written, up to a bound (a longer line is cut). */

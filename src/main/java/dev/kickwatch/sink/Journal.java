@@ -70,11 +70,13 @@ public class Journal {
                     n++;
                 }
                 if (n > 0) {
-                    pendingCount(sink); // counted before the lines are added
                     Files.writeString(file, batch, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                             StandardOpenOption.WRITE);
                     counter(written, sink).addAndGet(n);
-                    counter(pending, sink).addAndGet(n);
+                    AtomicLong left = pending.get(sink); // only once counted: a count reads the file as it is then
+                    if (left != null) {
+                        left.addAndGet(n);
+                    }
                     writeError = null;
                 }
                 if (n < lines.size()) {
@@ -161,7 +163,6 @@ public class Journal {
             }
             try {
                 long pos = cursor(sink);
-                pendingCount(sink);
                 try (BufferedReader r = readerAt(file, pos)) {
                     String line;
                     int skipped = 0;
@@ -171,8 +172,10 @@ public class Journal {
                             skipped++;
                         }
                     }
-                    AtomicLong left = counter(pending, sink);
-                    left.set(Math.max(0, left.get() - skipped));
+                    AtomicLong left = pending.get(sink);
+                    if (left != null) {
+                        left.set(Math.max(0, left.get() - skipped));
+                    }
                 }
                 long size = Files.size(file);
                 if (pos >= size) {
@@ -268,20 +271,19 @@ public class Journal {
         }
     }
 
-    /** Lines not yet delivered (the status page's backlog): the file is counted once, then followed. */
+    /**
+     * Lines not yet delivered (the status page's backlog): the file is counted at the first call, then followed by
+     * append and remove, so a large journal is read once, not at every call.
+     */
     public long pendingRows(String sink) {
         synchronized (lock(sink)) {
-            return pendingCount(sink);
-        }
-    }
-
-    /** Under the sink's lock. */
-    private long pendingCount(String sink) {
-        AtomicLong n = pending.get(sink);
-        if (n == null) {
+            AtomicLong n = pending.get(sink);
+            if (n != null) {
+                return n.get();
+            }
             long lines = 0;
             Path f = file(sink);
-            if (Files.exists(f)) {
+            if (Files.isRegularFile(f)) {
                 try (BufferedReader r = readerAt(f, cursor(sink))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -293,10 +295,9 @@ public class Journal {
                     return 0; // not kept: counted again next time
                 }
             }
-            n = new AtomicLong(lines);
-            pending.put(sink, n);
+            pending.put(sink, new AtomicLong(lines));
+            return lines;
         }
-        return n.get();
     }
 
     /** Bytes not yet delivered. */
