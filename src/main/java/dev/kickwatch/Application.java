@@ -203,7 +203,7 @@ public final class Application {
     }
 
     /** kickwatch's version and the Camel it runs on, from the jar's manifest. */
-    static String version() {
+    public static String version() {
         Package p = Application.class.getPackage();
         String v = p.getImplementationVersion();
         String camel = null;

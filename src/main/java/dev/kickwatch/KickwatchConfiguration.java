@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
+import dev.kickwatch.ops.StatusPage;
 import dev.kickwatch.pusher.Warmup;
 import dev.kickwatch.sink.QueueDrainer;
 import dev.kickwatch.sink.SinkBreaker;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start-up checks of the settings, and what lives as long as the CamelContext: the queue drainer that runs last at
- * shutdown, and the metrics.
+ * shutdown, the metrics and the status page.
  */
 public class KickwatchConfiguration implements CamelConfiguration {
 
@@ -30,6 +31,8 @@ public class KickwatchConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // first, so that the page keeps the warnings of the checks below too
+        StatusPage status = StatusPage.enabled(context.getPropertiesComponent()) ? new StatusPage() : null;
         unknownSettings(context); // first: a misspelled key is the likeliest cause of what ConfigCheck finds missing
         new ConfigCheck(context.getPropertiesComponent()).run();
         if (KickSource.of(context.getPropertiesComponent().resolveProperty("kick.source").orElse("pusher")).listens()) {
@@ -43,6 +46,10 @@ public class KickwatchConfiguration implements CamelConfiguration {
         KickwatchMetrics metrics = new KickwatchMetrics();
         context.getRegistry().bind("kickwatchMetrics", metrics);
         context.addStartupListener(metrics);
+        if (status != null) {
+            status.setMetrics(metrics);
+            context.addStartupListener(status); // after the metrics: it reads their channel activity
+        }
         context.addStartupListener(new BreakerTransitions());
         context.addStartupListener(new RoutesCheck());
         context.addStartupListener(new SinkProbe());

@@ -54,7 +54,9 @@ final class StartupSummary {
         out.add("  data:     " + dataDir + " (journals of undelivered events, breaker state)");
         boolean management = Boolean.parseBoolean(get(pc, "camel.management.enabled", "false"));
         out.add("  health:   " + (management ? "port " + get(pc, "camel.management.port", "?")
-                + ", /observe/health and /observe/metrics" : "off (camel.management.enabled)"));
+                + ", /observe/health and /observe/metrics"
+                + (Boolean.parseBoolean(get(pc, "kickwatch.status.enabled", "true")) ? "; status page /" : "")
+                : "off (camel.management.enabled)"));
         return out;
     }
 

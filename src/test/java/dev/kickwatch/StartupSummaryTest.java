@@ -29,7 +29,7 @@ class StartupSummaryTest {
         assertEquals("  Discord:  webhook at discord.com; events moderation.banned; chat off", lines.get(2));
         assertEquals("  DB:       PostgREST at abc.supabase.co/rest/v1/kick_events; events all", lines.get(3));
         assertEquals("  data:     /var/lib/kickwatch (journals of undelivered events, breaker state)", lines.get(4));
-        assertEquals("  health:   port 9876, /observe/health and /observe/metrics", lines.get(5));
+        assertEquals("  health:   port 9876, /observe/health and /observe/metrics; status page /", lines.get(5));
         assertFalse(text.contains("SECRET"), text);
     }
 

@@ -1,5 +1,6 @@
 package dev.kickwatch.ops;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -10,6 +11,7 @@ import java.util.function.ToDoubleFunction;
 import dev.kickwatch.QueueOverflow;
 import dev.kickwatch.event.EventDeduplicator;
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.pusher.KickChannel;
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
 import dev.kickwatch.sink.AdaptiveTimeout;
@@ -24,6 +26,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -40,13 +43,23 @@ public class KickwatchMetrics implements StartupListener, Processor {
     private volatile MeterRegistry registry;
     /** type -> channel -> counter: looked up per event without building a key. */
     private final Map<String, Map<String, Counter>> received = new ConcurrentHashMap<>();
+    private final ChannelActivity activity = new ChannelActivity();
+
+    /** Each channel's recent activity and the events by chat and other (the status page). */
+    public ChannelActivity getActivity() {
+        return activity;
+    }
 
     /** Counts one normalized event by type and Kick channel (a step of the ingest route). */
     @Override
     public void process(Exchange exchange) {
         MeterRegistry r = registry;
         KickEvent e = exchange.getMessage().getBody(KickEvent.class);
-        if (r == null || e == null) {
+        if (e == null) {
+            return;
+        }
+        activity.record(e);
+        if (r == null) {
             return;
         }
         String channel = String.valueOf(e.getChannel());
@@ -66,9 +79,23 @@ public class KickwatchMetrics implements StartupListener, Processor {
                 n.setIgnoreExchangeEvents(true);
             }
         }
+        try {
+            activity.watch(KickChannel.slugs(context.getPropertiesComponent().resolveProperty("kick.channels").orElse("")));
+        } catch (IllegalArgumentException e) {
+            // ConfigCheck has said it at start-up
+        }
         MeterRegistry r = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (r == null) {
             return; // metrics are switched off
+        }
+        for (ChannelActivity.Channel c : activity.channels()) {
+            Gauge.builder("kickwatch_channel_live", c, x -> Boolean.TRUE.equals(x.getLive()) ? 1 : 0)
+                    .description("1 while the channel is live (from its last live/offline event since the start)")
+                    .tag("channel", c.getSlug()).register(r);
+            Gauge.builder("kickwatch_channel_last_event_age_seconds", c,
+                            x -> x.getLastEventAt() == 0 ? -1 : (System.currentTimeMillis() - x.getLastEventAt()) / 1000.0)
+                    .description("seconds since the channel's last event (-1 before the first)")
+                    .tag("channel", c.getSlug()).register(r);
         }
         KickConnectionState kick = KickEndpoint.stateOf(context);
         if (kick != null) {
@@ -119,6 +146,10 @@ public class KickwatchMetrics implements StartupListener, Processor {
                             HttpTarget::getRequestSeconds, TimeUnit.SECONDS)
                     .description("requests answered by the peer (any status) and the time spent waiting for them")
                     .tag("sink", sink[0]).register(r);
+            Timer latency = Timer.builder("kickwatch_sink_latency").description("time to the peer's answer (any status)")
+                    .tag("sink", sink[0]).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).register(r);
+            t.setLatencyListener(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
             FunctionCounter.builder("kickwatch_sink_failed", t, HttpTarget::getFailed).description("requests that failed")
                     .tag("sink", sink[0]).register(r);
             FunctionCounter.builder("kickwatch_sink_rejected", t, HttpTarget::getRejected)

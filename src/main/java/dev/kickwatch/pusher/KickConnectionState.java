@@ -14,6 +14,7 @@ public class KickConnectionState {
     private volatile long backoffMs;
     private volatile long lastMessageAt;
     private volatile long disconnectedSince = System.currentTimeMillis();
+    private volatile long connectedSince;
     private volatile Integer lastCloseCode;
     private volatile String fatalReason;
     private volatile String connectFailure;
@@ -73,6 +74,11 @@ public class KickConnectionState {
         return connected ? 0 : System.currentTimeMillis() - disconnectedSince;
     }
 
+    /** Since when (epoch ms) the socket is connected, or down: the status page's "since". */
+    public long getSince() {
+        return connected ? connectedSince : disconnectedSince;
+    }
+
     public Integer getLastCloseCode() {
         return lastCloseCode;
     }
@@ -114,6 +120,7 @@ public class KickConnectionState {
 
     void onConnected(int channelCount) {
         connects.incrementAndGet();
+        connectedSince = System.currentTimeMillis();
         connected = true;
         channels = channelCount;
         subscribed = 0;

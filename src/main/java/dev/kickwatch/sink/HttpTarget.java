@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -54,6 +55,9 @@ public class HttpTarget {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
+    private volatile long lastSentAt;
+    /** Told each answer's wait in nanoseconds (the latency histogram of the metrics); none until set. */
+    private volatile LongConsumer latencyListener = nanos -> { };
 
     /** True when no URL is configured: the route uses its local fallback (console or file). */
     public boolean isEmpty() {
@@ -114,8 +118,10 @@ public class HttpTarget {
     public void check(Exchange exchange) {
         Long sentAt = exchange.getProperty(SENT_AT, Long.class);
         if (sentAt != null) {
-            requestNanos.add(System.nanoTime() - sentAt);
+            long nanos = System.nanoTime() - sentAt;
+            requestNanos.add(nanos);
             requests.increment();
+            latencyListener.accept(nanos);
         }
         Message m = exchange.getMessage();
         Integer code = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -125,6 +131,7 @@ public class HttpTarget {
         }
         if (status >= 200 && status < 300) {
             sent.incrementAndGet();
+            lastSentAt = System.currentTimeMillis();
             return;
         }
         String answer = m.getBody(String.class);
@@ -303,6 +310,15 @@ public class HttpTarget {
 
     public long getFailed() {
         return failed.get();
+    }
+
+    /** When the peer last accepted a request (epoch ms), 0 before the first. */
+    public long getLastSentAt() {
+        return lastSentAt;
+    }
+
+    public void setLatencyListener(LongConsumer latencyListener) {
+        this.latencyListener = latencyListener;
     }
 
     public long getRejected() {

@@ -69,6 +69,8 @@ public class JdbcStore {
     private volatile boolean schemaReady;
     private final LogLimiter rejectLog = new LogLimiter(10_000);
     private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastStoredAt;
     private final java.util.concurrent.atomic.AtomicLong rejectedRows = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong failedBatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -229,6 +231,8 @@ public class JdbcStore {
             schema(con);
             insertBatch(con, rows);
             stored.addAndGet(rows.size());
+            batches.incrementAndGet();
+            lastStoredAt = System.currentTimeMillis();
             problem = null;
         } catch (SQLException e) {
             if (isDataError(e)) {
@@ -261,6 +265,7 @@ public class JdbcStore {
                 bind(ps, rows.get(i));
                 ps.executeUpdate();
                 stored.incrementAndGet();
+                lastStoredAt = System.currentTimeMillis();
             } catch (SQLException e) {
                 if (!isDataError(e)) {
                     // the rows not yet inserted are the batch's failure; those before were stored, and are again
@@ -387,6 +392,16 @@ public class JdbcStore {
     /** Rows written (a row already there counts too: on conflict do nothing). */
     public long getStored() {
         return stored.get();
+    }
+
+    /** Batches written whole (the status page's requests). */
+    public long getBatches() {
+        return batches.get();
+    }
+
+    /** When a batch was last written (epoch ms), 0 before the first. */
+    public long getLastStoredAt() {
+        return lastStoredAt;
     }
 
     /** Rows the database refused for their data (set aside in db-rejected). */

@@ -40,6 +40,8 @@ public class Journal {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
+    /** Lines not yet delivered, per journal: counted in the file once, then kept by append and remove. */
+    private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
     private final LogLimiter fullLog = new LogLimiter(60_000);
     private final LogLimiter writeLog = new LogLimiter(60_000);
     private final AtomicLong writeErrors = new AtomicLong();
@@ -71,6 +73,10 @@ public class Journal {
                     Files.writeString(file, batch, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                             StandardOpenOption.WRITE);
                     counter(written, sink).addAndGet(n);
+                    AtomicLong left = pending.get(sink); // only once counted: a count reads the file as it is then
+                    if (left != null) {
+                        left.addAndGet(n);
+                    }
                     writeError = null;
                 }
                 if (n < lines.size()) {
@@ -166,12 +172,17 @@ public class Journal {
                             skipped++;
                         }
                     }
+                    AtomicLong left = pending.get(sink);
+                    if (left != null) {
+                        left.set(Math.max(0, left.get() - skipped));
+                    }
                 }
                 long size = Files.size(file);
                 if (pos >= size) {
                     Files.delete(file);
                     Files.deleteIfExists(posFile(sink));
                     cursors.put(sink, 0L);
+                    pending.put(sink, new AtomicLong());
                 } else if (pos >= COMPACT_AFTER && pos >= size / 2) {
                     compact(sink, file, pos);
                 } else {
@@ -257,6 +268,35 @@ public class Journal {
             } catch (IOException e) {
                 return true;
             }
+        }
+    }
+
+    /**
+     * Lines not yet delivered (the status page's backlog): the file is counted at the first call, then followed by
+     * append and remove, so a large journal is read once, not at every call.
+     */
+    public long pendingRows(String sink) {
+        synchronized (lock(sink)) {
+            AtomicLong n = pending.get(sink);
+            if (n != null) {
+                return n.get();
+            }
+            long lines = 0;
+            Path f = file(sink);
+            if (Files.isRegularFile(f)) {
+                try (BufferedReader r = readerAt(f, cursor(sink))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            lines++;
+                        }
+                    }
+                } catch (IOException e) {
+                    return 0; // not kept: counted again next time
+                }
+            }
+            pending.put(sink, new AtomicLong(lines));
+            return lines;
         }
     }
 

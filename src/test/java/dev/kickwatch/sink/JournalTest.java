@@ -30,6 +30,23 @@ class JournalTest {
     }
 
     @Test
+    void should_count_the_lines_not_yet_delivered_across_appends_removals_and_a_restart() {
+        Journal j = journal();
+        assertEquals(0, j.pendingRows("db"));
+        j.append("db", lines(0, 10));
+        j.remove("db", 4);
+        assertEquals(6, j.pendingRows("db"));
+        Journal restarted = journal(); // counted in the file once, after the .pos offset
+        assertEquals(6, restarted.pendingRows("db"));
+        restarted.append("db", lines(10, 13));
+        assertEquals(9, restarted.pendingRows("db"));
+        restarted.remove("db", 9);
+        assertEquals(0, restarted.pendingRows("db"));
+        restarted.append("db", lines(13, 14));
+        assertEquals(1, restarted.pendingRows("db"), "after the file was deleted and begun again");
+    }
+
+    @Test
     void should_hand_out_lines_in_order_and_keep_the_position_across_a_restart() throws Exception {
         Journal j = journal();
         assertEquals(10, j.append("db", lines(0, 10)));
