@@ -39,7 +39,8 @@ class StatusPageTest extends RelayTestSupport {
     @Test
     void should_show_the_journal_backlog_the_source_and_no_secret() throws Exception {
         db.behave(r -> HttpSinkServer.Response.of(503));
-        startApp(Map.of("camel.management.port", Integer.toString(port), "kick.source", "both"));
+        startApp(Map.of("camel.management.port", Integer.toString(port), "kick.source", "both",
+                "kick.webhook.port", Integer.toString(dev.kickwatch.support.Fixtures.freePort())));
         for (int i = 0; i < 30; i++) {
             kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
                     "{\"id\":\"sp-" + i + "\",\"content\":\"hi\",\"type\":\"message\",\"sender\":{\"id\":5,\"username\":\"u\"}}");
@@ -52,6 +53,8 @@ class StatusPageTest extends RelayTestSupport {
         assertEquals(java.nio.file.Files.size(file), sink(s, "db").path("journalBytes").asLong());
         assertEquals("both", s.path("socket").path("source").asText());
         assertTrue(s.path("socket").path("connected").asBoolean());
+        assertEquals(0, s.path("socket").path("webhook").path("verified").asLong(), "the webhook source, with both");
+        assertEquals("made by hand", s.path("socket").path("webhook").path("subscriptions").asText());
         assertEquals("testchan", s.path("channels").path(0).path("slug").asText());
 
         // a warning that carried a secret (none of kickwatch's do) is shown with *** in its place

@@ -19,6 +19,8 @@ import dev.kickwatch.pusher.KickEndpoint;
 import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.JdbcStore;
 import dev.kickwatch.sink.Journal;
+import dev.kickwatch.webhook.KickSubscriptions;
+import dev.kickwatch.webhook.KickWebhookReceiver;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -74,7 +76,8 @@ public class StatusPage implements StartupListener {
         this.context = context;
         this.kick = KickEndpoint.stateOf(context);
         PropertiesComponent pc = context.getPropertiesComponent();
-        for (String key : List.of("discord.webhook.url", "db.api-key", "db.password", "db.url", "db.jdbc-url")) {
+        for (String key : List.of("discord.webhook.url", "db.api-key", "db.password", "db.url", "db.jdbc-url",
+                "kick.api.client-secret")) {
             pc.resolveProperty(key).map(String::trim).filter(v -> v.length() >= 4).ifPresent(secrets::add);
         }
         pc.resolveProperty("discord.webhook.url").map(u -> u.replaceAll("[?#].*$", "")).map(u -> u.substring(u.lastIndexOf('/') + 1))
@@ -172,6 +175,17 @@ public class StatusPage implements StartupListener {
             socket.put("lastCloseReason", kick.getLastDownReason());
             socket.put("subscribed", kick.getSubscribed());
             socket.put("reconnectsLastHour", reconnects.increase(3600));
+        }
+        KickWebhookReceiver webhook = context.getRegistry().lookupByNameAndType("kickWebhook", KickWebhookReceiver.class);
+        if (webhook != null && context.getRoute(WebhookHealthCheck.ROUTE) != null) { // kick.source webhook or both
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("verified", webhook.getVerified());
+            w.put("lastVerifiedAt", webhook.getLastVerified() == null ? null : webhook.getLastVerified().toEpochMilli());
+            w.put("refused", webhook.getRefused());
+            KickSubscriptions subs = context.getRegistry().lookupByNameAndType("kickSubscriptions", KickSubscriptions.class);
+            w.put("subscriptions", subs == null || !subs.isEnabled() ? "made by hand"
+                    : subs.getProblem() == null ? subs.getSubscribed() + " in place" : subs.getProblem());
+            socket.put("webhook", w);
         }
         out.put("socket", socket);
 

@@ -76,8 +76,8 @@ public final class Benchmark {
         b.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
                 + "; the driver (load generator, Pusher server, sink) shares them with the app");
         b.line("");
-        String loads = System.getProperty("bench.loads", quick ? "subscribe,steady,small-host,burst,cold"
-                : "subscribe,steady,batch-off,small-host,burst,cold,jdbc");
+        String loads = System.getProperty("bench.loads", quick ? "subscribe,steady,small-host,burst,cold,webhook"
+                : "subscribe,steady,batch-off,small-host,burst,cold,jdbc,webhook");
         b.line("| load | db.batch.size | offered ev/s | stored ev/s | p50 ms | p99 ms | max ms | requests / 1000 ev | refused (journaled) | CPU s / 100k ev | peak RSS MB | peak heap MB |");
         b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (loads.contains("steady")) {
@@ -101,6 +101,9 @@ public final class Benchmark {
             int rate = Integer.parseInt(System.getProperty("bench.jdbc.rate", "10000"));
             b.steady(rate, seconds, 100);
             b.jdbc(rate, seconds, 100);
+        }
+        if (loads.contains("webhook")) { // Kick's signed webhooks (KICK_SOURCE=webhook) instead of the socket
+            b.webhook(Integer.parseInt(System.getProperty("bench.webhook.rate", "1000")), seconds);
         }
         if (loads.contains("cold")) {
             b.cold(List.of(), 50_000, 5000);
@@ -266,6 +269,124 @@ public final class Benchmark {
                         app.peakRssMb(), app.peakHeapMb()));
             }
         }
+    }
+
+    /**
+     * Kick's signed webhooks instead of the socket ({@code KICK_SOURCE=webhook}): {@code rate} chat messages a second
+     * over HTTP, each signed with a key of this run's own (configured as KICK_WEBHOOK_PUBLIC_KEY). Every request is
+     * signed before the load starts (signing costs the driver about a millisecond each), with its scheduled send time
+     * in its content; latencies are taken from that schedule (open loop): the answer's (200), and the row's.
+     */
+    void webhook(int rate, double seconds) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair keys = g.generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getEncoder().encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        int webhookPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            webhookPort = s.getLocalPort();
+        }
+        double warm = Math.min(warmup, 5);
+        int total = (int) Math.round(rate * (warm + seconds));
+        int warmCount = (int) Math.round(rate * warm);
+        try (PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            Map<String, String> env = Map.of("KICK_SOURCE", "webhook", "KICK_WEBHOOK_PORT", String.valueOf(webhookPort),
+                    "KICK_WEBHOOK_PUBLIC_KEY", pem);
+            try (App app = App.start(this, jvmOptions, kick, db, BATCH, env)) {
+                URI uri = URI.create("http://127.0.0.1:" + webhookPort + "/kick/webhook");
+                // HTTP/1.1, as a proxy in front of the listener would speak (the JDK client's HTTP/2 caps concurrent streams)
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                awaitListening(app, client, uri);
+                long t0 = System.nanoTime() + TimeUnit.SECONDS.toNanos(2) + total * 400_000L; // after signing (2 cores)
+                String now = java.time.Instant.now().toString();
+                HttpRequest[] requests = new HttpRequest[total];
+                java.util.stream.IntStream.range(0, total).parallel().forEach(i -> {
+                    long due = t0 + (long) (i * 1e9 / rate);
+                    int ch = i % 10;
+                    String id = "w-" + i;
+                    String body = "{\"message_id\":\"" + id + "\",\"broadcaster\":{\"user_id\":" + (1000 + ch)
+                            + ",\"username\":\"bench" + ch + "\",\"channel_slug\":\"bench" + ch + "\"},\"sender\":{\"user_id\":"
+                            + (i % 5000) + ",\"username\":\"viewer" + (i % 5000) + "\",\"identity\":null},\"content\":\"t " + due
+                            + "\",\"emotes\":null,\"created_at\":\"2025-01-01T00:00:00Z\"}";
+                    try {
+                        java.security.Signature sig = java.security.Signature.getInstance("SHA256withRSA");
+                        sig.initSign(keys.getPrivate());
+                        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        sig.update((id + "." + now + ".").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        sig.update(bytes);
+                        requests[i] = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json").header("Kick-Event-Message-Id", id)
+                                .header("Kick-Event-Message-Timestamp", now).header("Kick-Event-Type", "chat.message.sent")
+                                .header("Kick-Event-Version", "1")
+                                .header("Kick-Event-Signature", java.util.Base64.getEncoder().encodeToString(sig.sign()))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+                    } catch (java.security.GeneralSecurityException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long late = Math.max(0, System.nanoTime() - t0);
+                long[] answered = new long[total];
+                java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+                List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+                long start = t0 + late; // a slow signing moves the schedule, it does not burst
+                long cpu0 = 0;
+                java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+                for (int i = 0; i < total; i++) {
+                    if (i == warmCount) { // no pause: the schedule runs on; the rows of the last warm-up events count
+                        db.reset();
+                        cpu0 = app.cpuTicks();
+                    }
+                    long due = start + (long) (i * 1e9 / rate);
+                    while (System.nanoTime() < due) {
+                        LockSupport.parkNanos(200_000);
+                    }
+                    int n = i;
+                    long sched = t0 + (long) (i * 1e9 / rate);
+                    inFlight.acquire(); // at most 64 connections, as a proxy's pool would hold; waiting counts as latency
+                    pending.add(client.sendAsync(requests[i], HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                        inFlight.release();
+                        answered[n] = System.nanoTime() - sched - late;
+                        if (r != null && r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        }
+                    }));
+                }
+                java.util.concurrent.CompletableFuture.allOf(pending.toArray(new java.util.concurrent.CompletableFuture[0]))
+                        .get(60, TimeUnit.SECONDS);
+                awaitDrained(db, total - warmCount, 60);
+                long cpu = app.cpuTicks() - cpu0;
+                long[] answers = Arrays.copyOfRange(answered, warmCount, total);
+                Arrays.sort(answers);
+                long rows = db.rows.get();
+                long[] lat = db.latencies();
+                for (int i = 0; i < lat.length; i++) {
+                    lat[i] -= late;
+                }
+                line(String.format(Locale.ROOT, "| **webhooks**, signed chat messages over HTTP (answered 200: %d of %d; answer p50 %.1f ms, "
+                        + "p99 %.1f ms) | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %.0f | %.0f |",
+                        ok.get() - warmCount, total - warmCount, pct(answers, 50), pct(answers, 99), BATCH, (double) rate,
+                        rows / seconds, pct(lat, 50), pct(lat, 99), pct(lat, 100), rows == 0 ? 0 : db.requests.get() * 1000.0 / rows,
+                        app.metric("kickwatch_queue_dropped"), rows == 0 ? 0 : cpu / 100.0 * 100_000 / rows, app.peakRssMb(),
+                        app.peakHeapMb()));
+            }
+        }
+    }
+
+    /** The webhook listener answers (a GET: 405) once the app has started. */
+    static void awaitListening(App app, HttpClient client, URI uri) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && app.process.isAlive()) {
+            try {
+                client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException e) {
+                LockSupport.parkNanos(100_000_000);
+            }
+        }
+        throw new IllegalStateException("the webhook listener did not start; see target/bench/app.log");
     }
 
     static void awaitCount(java.sql.Connection c, long rows, int seconds) throws java.sql.SQLException {
