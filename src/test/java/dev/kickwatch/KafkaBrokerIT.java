@@ -120,6 +120,45 @@ class KafkaBrokerIT {
         assertTrue(bindable(port), "port free at the end");
     }
 
+    @Test
+    void should_stop_the_broker_when_the_jvm_that_started_it_is_killed() throws Exception {
+        // a JVM of its own starts a broker and is then killed with SIGKILL: no close(), no shutdown hook
+        Path out = Files.createTempFile("kickwatch-kafka-holder-", ".txt");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", KafkaBroker.childClasspath() + java.io.File.pathSeparator
+                        + Path.of("target", "classes").toAbsolutePath(), Holder.class.getName())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            await("the holder's broker").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(out).contains("BROKER "));
+            String[] line = Files.readString(out).lines().filter(l -> l.startsWith("BROKER ")).findFirst().orElseThrow()
+                    .split(" ");
+            long brokerPid = Long.parseLong(line[1]);
+            Path dir = Path.of(line[2]);
+            assertTrue(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false), "broker running");
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "holder killed");
+            await("broker " + brokerPid + " gone with its JVM").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> ProcessHandle.of(brokerPid).map(h -> !h.isAlive()).orElse(true));
+            await("its directory deleted").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !Files.exists(dir));
+        } finally {
+            holder.destroyForcibly();
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The main of the killed JVM: starts a broker, says its PID and directory, and waits to be killed. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            KafkaBroker broker = KafkaBroker.start();
+            System.out.println("BROKER " + broker.pid() + " " + broker.directory());
+            System.out.flush();
+            new java.util.concurrent.CountDownLatch(1).await(5, TimeUnit.MINUTES);
+            broker.close();
+        }
+    }
+
     private static KafkaProducer<String, String> producer(KafkaBroker broker) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

@@ -341,8 +341,8 @@ public final class KafkaBroker implements AutoCloseable {
         process = null;
     }
 
-    /** target/test-classes (KafkaBrokerMain) and the jars of target/kafka-broker.classpath. */
-    private static String childClasspath() throws IOException {
+    /** target/test-classes (KafkaBrokerMain) and the jars of target/kafka-broker.classpath: the tests' classpath. */
+    public static String childClasspath() throws IOException {
         Path testClasses;
         try {
             testClasses = Path.of(KafkaBrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
