@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.kickwatch.cluster.KafkaCluster;
 import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.ops.StatusPage;
@@ -54,6 +55,10 @@ public class KickwatchConfiguration implements CamelConfiguration {
         context.addStartupListener(new RoutesCheck());
         context.addStartupListener(new SinkProbe());
         PropertiesComponent pc = context.getPropertiesComponent();
+        // scale-out over Kafka, off without kafka.bootstrap-servers: the ingest's choice, and the routes it starts
+        KafkaCluster kafka = KafkaCluster.of(pc);
+        context.getRegistry().bind(KafkaCluster.BEAN, kafka);
+        context.addStartupListener(kafka);
         context.addStartupListener(new Warmup(Integer.parseInt(pc.resolveProperty("kickwatch.warmup.events").orElse("0").trim()),
                 Long.parseLong(pc.resolveProperty("kickwatch.warmup.max-ms").orElse("3000").trim())));
     }

@@ -34,6 +34,12 @@ final class StartupSummary {
         } catch (IllegalArgumentException e) {
             out.add("  Kick:     kick.channels is not valid (the error follows)");
         }
+        String kafka = get(pc, "kafka.bootstrap-servers", "");
+        if (!kafka.isBlank()) {
+            String cluster = get(pc, "kickwatch.cluster", "kickwatch").trim();
+            out.add("  Kafka:    cluster " + cluster + " at " + kafka.trim() + ": events to topic " + cluster
+                    + ".events, the sinks take them as group " + cluster + "-sinks");
+        }
         String webhook = get(pc, "discord.webhook.url", "");
         out.add("  Discord:  " + (webhook.isBlank() ? "the console (no discord.webhook.url)" : "webhook at " + host(webhook))
                 + "; events " + orNone(get(pc, "discord.events", "")) + "; chat " + get(pc, "discord.chat", "match"));

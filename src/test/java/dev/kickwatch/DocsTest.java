@@ -35,7 +35,7 @@ class DocsTest {
     static final Path CONFIGURATION = Path.of("docs", "configuration.md");
     static final List<String> PROFILES = List.of("demo", "dev", "prod");
     /** kickwatch's namespaces: their environment variable is always UnknownSettings.envName of the key. */
-    static final List<String> OWN = List.of("kick.", "kickwatch.", "discord.", "db.");
+    static final List<String> OWN = List.of("kick.", "kickwatch.", "discord.", "db.", "kafka.");
     /**
      * Names of notes and paths outside the repository, which no document may point at (written in two parts so that
      * this file does not contain them either).

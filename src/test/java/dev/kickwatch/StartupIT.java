@@ -139,6 +139,7 @@ class StartupIT {
         java.nio.file.Files.createSymbolicLink(linked.resolve("routes"), Path.of("routes").toAbsolutePath());
         try (JarProcess app = JarProcess.startIn(linked, tmp.resolve("linked.log"), env)) {
             await().atMost(30, SECONDS).until(() -> app.output().contains("Routes startup"));
+            // all routes found (those of the webhook source and of Kafka are not made without their settings)
             assertTrue(app.output().contains("Routes startup (total:10"), app.output());
             app.sigterm();
             assertEquals(0, app.waitForExit(60), app.output());

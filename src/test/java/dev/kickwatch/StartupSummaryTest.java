@@ -49,6 +49,16 @@ class StartupSummaryTest {
     }
 
     @Test
+    void should_name_the_kafka_cluster_only_when_there_is_one() {
+        List<String> lines = StartupSummary.lines(settings("kick.channels", "a:1", "kafka.bootstrap-servers",
+                "k1:9092,k2:9092", "kickwatch.cluster", "prod-eu"), null);
+        assertEquals("  Kafka:    cluster prod-eu at k1:9092,k2:9092: events to topic prod-eu.events, the sinks take "
+                + "them as group prod-eu-sinks", lines.get(2));
+        assertEquals(7, lines.size());
+        assertEquals(6, StartupSummary.lines(settings("kick.channels", "a:1", "kafka.bootstrap-servers", " "), null).size());
+    }
+
+    @Test
     void should_tell_the_example_channel_from_a_chosen_one() {
         assertTrue(StartupSummary.exampleChannel(settings("kick.channels", "xqc:668"), Map.of()));
         assertFalse(StartupSummary.exampleChannel(settings("kick.channels", "xqc:668"), Map.of("KICK_CHANNELS", "xqc:668")),

@@ -62,7 +62,10 @@ public class QueueDrainer extends ServiceSupport implements StartupListener {
         }
         int rows = 0;
         int notifications = 0;
-        for (KickEvent e : take("events")) {
+        // the event queue, and with Kafka the ingest's queue to the topic (kafka-out): for the sinks that want them
+        List<KickEvent> events = take("events");
+        events.addAll(take("kafka-out"));
+        for (KickEvent e : events) {
             rows += refused.wantsDb(e) ? 1 : 0;
             notifications += refused.wantsDiscord(e) ? 1 : 0;
             refused.journal(e);

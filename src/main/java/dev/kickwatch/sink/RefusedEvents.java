@@ -54,7 +54,9 @@ public class RefusedEvents implements ExceptionHandler {
             case "db" -> journal.appendRow("db", event);
             default -> journal(event);
         }
-        overflow.record(queue, "events".equals(queue) ? "the sinks that want it" : queue);
+        // the event queue and, with Kafka, the ingest's queue to the topic: both sinks are behind them
+        boolean both = "events".equals(queue) || "kafka-out".equals(queue);
+        overflow.record(queue, both ? "the sinks that want it" : queue);
     }
 
     /** Any other failure in ingest or dispatch: an event is journaled for the sinks that want it; one line. */

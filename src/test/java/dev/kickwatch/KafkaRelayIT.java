@@ -1,0 +1,176 @@
+package dev.kickwatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.support.HttpSinkServer;
+import dev.kickwatch.support.KafkaBroker;
+import dev.kickwatch.support.RelayTestSupport;
+import org.apache.camel.ServiceStatus;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.kickwatch.support.Fixtures.JSON;
+import static dev.kickwatch.support.Fixtures.json;
+import static dev.kickwatch.support.Fixtures.publish;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kafka.bootstrap-servers set, against a real broker (support/KafkaBroker): the events leave the ingest for the topic
+ * {@code <kickwatch.cluster>.events}, keyed by channel, and the consumer group {@code <kickwatch.cluster>-sinks} feeds
+ * the sinks, which see exactly what EndToEndTest's single process delivers.
+ */
+class KafkaRelayIT extends RelayTestSupport {
+
+    private static final String CLUSTER = "kwit";
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    List<JsonNode> dbRows() throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        for (HttpSinkServer.Request r : db.requests()) {
+            JSON.readTree(r.body()).forEach(rows::add);
+        }
+        return rows;
+    }
+
+    @Test
+    void should_relay_through_the_events_topic_and_the_sinks_group() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        startApp(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(), "kickwatch.cluster", CLUSTER,
+                "kafka.events.partitions", "3"));
+        for (String route : List.of("kafka-publish", "kafka-sinks")) {
+            assertEquals(ServiceStatus.Started, app.context().getRouteController().getRouteStatus(route), route);
+        }
+
+        publish(kick, "chat-message");          // to the DB only
+        publish(kick, "subscription");          // to both
+        publish(kick, "channel-subscription");  // the same subscription on channel.2000: dropped before Kafka
+        kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                "{\"id\":\"marker-1\",\"content\":\"marker\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"m\"}}");
+        await().atMost(30, SECONDS).until(() -> dbRows().size() >= 3 && discord.requests().size() >= 1);
+
+        // the sinks got what the single process delivers (EndToEndTest's expected files): the record kept it all
+        List<JsonNode> all = dbRows();
+        assertEquals(3, all.size(), "each event stored once: " + all);
+        ArrayNode rows = JSON.createArrayNode();
+        all.subList(0, 2).forEach(rows::add);
+        ArrayNode expectedRows = (ArrayNode) json("expected/e2e-db-rows.json");
+        for (int i = 0; i < rows.size(); i++) {
+            String receivedAt = rows.get(i).get("received_at").asText();
+            assertNotNull(Instant.parse(receivedAt));
+            ObjectNode expected = (ObjectNode) expectedRows.get(i);
+            expected.put("received_at", receivedAt);
+            if ("RECEIVED_AT".equals(expected.get("created_at").asText())) {
+                expected.put("created_at", receivedAt);
+            }
+        }
+        assertEquals(expectedRows, rows);
+        assertEquals(1, discord.requests().size(), "one Discord message");
+        HttpSinkServer.Request d = discord.requests().get(0);
+        ObjectNode expectedDiscord = (ObjectNode) json("expected/e2e-discord-subscription.json");
+        ((ObjectNode) expectedDiscord.get("embeds").get(0)).put("timestamp", rows.get(1).get("created_at").asText());
+        assertEquals(expectedDiscord, JSON.readTree(d.body()));
+        for (HttpSinkServer.Request r : List.of(d, db.requests().get(0))) {
+            assertTrue(r.headers().keySet().stream().noneMatch(h -> h.startsWith("kafka")), "no Kafka header: "
+                    + r.headers().keySet());
+        }
+
+        // the topic: made with 3 partitions, 3 records keyed by the channel, the row and the Pusher names in each
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicDescription topic = admin.describeTopics(List.of(CLUSTER + ".events")).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(CLUSTER + ".events");
+            assertEquals(3, topic.partitions().size());
+            // the sink workers' group committed all three (auto commit, every 5 s)
+            await("kwit-sinks committed").atMost(30, SECONDS).until(() -> admin.listConsumerGroupOffsets(CLUSTER + "-sinks")
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(OffsetAndMetadata::offset).sum() == 3);
+        }
+        List<ConsumerRecord<String, String>> records = read(CLUSTER + ".events", 3);
+        assertEquals(3, records.size());
+        assertEquals(1, records.stream().map(ConsumerRecord::partition).distinct().count(), "one channel, one partition");
+        for (ConsumerRecord<String, String> r : records) {
+            assertEquals("testchan", r.key());
+            JsonNode v = JSON.readTree(r.value());
+            assertEquals("testchan", v.get("channel").asText());
+            assertNotNull(v.get("pusher_event").asText());
+            assertEquals(0, r.headers().toArray().length, "no headers on the record");
+        }
+        List<String> pusherEvents = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : records) {
+            pusherEvents.add(JSON.readTree(r.value()).get("pusher_event").asText());
+        }
+        assertEquals(List.of("ChatMessageEvent", "SubscriptionEvent", "ChatMessageEvent"), pusherEvents,
+                "in the order Kick sent them");
+    }
+
+    @Test
+    void should_journal_what_no_broker_takes_and_deliver_it_from_the_journal() throws Exception {
+        db.behave(r -> HttpSinkServer.Response.of(201));
+        // nothing listens there: no metadata, so every send gives up after max-block
+        String nowhere = "127.0.0.1:" + dev.kickwatch.support.Fixtures.freePort();
+        startApp(Map.of("kafka.bootstrap-servers", nowhere, "kickwatch.cluster", CLUSTER,
+                "kafka.producer.max-block", "300", "kickwatch.journal.replay-interval", "500"));
+        publish(kick, "chat-message");
+        publish(kick, "subscription");
+        kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                "{\"id\":\"marker-2\",\"content\":\"marker\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"m\"}}");
+        // refused by the producer, journaled for both sinks, replayed to them straight from the journal
+        await().atMost(30, SECONDS).until(() -> dbRows().size() >= 3 && discord.requests().size() >= 1);
+        assertEquals(3, dbRows().size(), "each event stored once: " + dbRows());
+        assertEquals(List.of("chat.message.sent", "channel.subscription.new", "chat.message.sent"),
+                dbRows().stream().map(r -> r.get("type").asText()).toList());
+        await().atMost(10, SECONDS).until(() -> !java.nio.file.Files.exists(data.resolve("journal/db.jsonl"))
+                || java.nio.file.Files.readAllLines(data.resolve("journal/db.jsonl")).isEmpty());
+    }
+
+    private static List<ConsumerRecord<String, String>> read(String topic, int n) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kafka-relay-it-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> got = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            await("records of " + topic).atMost(30, SECONDS).pollInterval(Duration.ZERO).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return got.size() >= n;
+            });
+        }
+        return got;
+    }
+}
