@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.sink.RowBatch;
 
 /**
  * A normalized event as a Kafka record value: its database row (the same JSON object, the same field order) plus the
@@ -29,24 +30,7 @@ public final class EventCodec {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("id", e.getId());
-            g.writeStringField("type", e.getType());
-            g.writeStringField("channel", e.getChannel());
-            number(g, "chatroom_id", e.getChatroomId());
-            number(g, "channel_id", e.getChannelId());
-            number(g, "user_id", e.getUserId());
-            g.writeStringField("username", e.getUsername());
-            g.writeStringField("content", e.getContent());
-            g.writeStringField("created_at", e.getCreatedAt());
-            g.writeStringField("received_at", e.getReceivedAt());
-            g.writeFieldName("payload");
-            if (e.getRawPayload() != null) {
-                g.writeRawValue(e.getRawPayload());
-            } else if (e.getPayload() != null) {
-                JSON.writeTree(g, e.getPayload());
-            } else {
-                g.writeNull();
-            }
+            RowBatch.writeFields(g, e); // the DB row, as the sinks write it
             g.writeStringField("pusher_event", e.getPusherEvent());
             g.writeStringField("pusher_channel", e.getPusherChannel());
             g.writeEndObject();
@@ -85,14 +69,6 @@ public final class EventCodec {
         e.setPusherEvent(text(n, "pusher_event"));
         e.setPusherChannel(text(n, "pusher_channel"));
         return e;
-    }
-
-    private static void number(JsonGenerator g, String name, Long value) throws IOException {
-        if (value == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeNumberField(name, value);
-        }
     }
 
     private static String text(JsonNode n, String field) {

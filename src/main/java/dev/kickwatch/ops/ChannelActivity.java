@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.kickwatch.event.KickEvent;
+import dev.kickwatch.event.KickEventNormalizer;
 
 /**
  * What each watched Kick channel did lately: live or offline (from its last live/offline event) with the stream title,
@@ -79,8 +80,9 @@ public class ChannelActivity {
         c.events.increment();
         c.lastType = type;
         c.lastEventAt = System.currentTimeMillis();
-        if ("livestream.status.updated".equals(type) && e.getId() != null) {
-            boolean live = e.getId().startsWith("live-");
+        if ("livestream.status.updated".equals(type)) {
+            // the socket's and the webhook's live/offline share this key; only it tells the two states apart for both
+            boolean live = KickEventNormalizer.liveKey(slug, true).equals(e.getDedupeKey());
             c.title = live ? e.getContent() : null;
             c.live = live;
         }

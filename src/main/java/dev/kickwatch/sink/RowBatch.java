@@ -113,6 +113,12 @@ public final class RowBatch {
     /** The row's fields in the table's order (README, "The database table"); the same as KickEvent's JSON form. */
     static void write(JsonGenerator g, KickEvent e) throws IOException {
         g.writeStartObject();
+        writeFields(g, e);
+        g.writeEndObject();
+    }
+
+    /** The row's fields, inside an object the caller opened (the Kafka record adds the Pusher names after them). */
+    public static void writeFields(JsonGenerator g, KickEvent e) throws IOException {
         g.writeStringField("id", e.getId());
         g.writeStringField("type", e.getType());
         g.writeStringField("channel", e.getChannel());
@@ -131,7 +137,6 @@ public final class RowBatch {
         } else {
             g.writeNull();
         }
-        g.writeEndObject();
     }
 
     private static void number(JsonGenerator g, String name, Long value) throws IOException {

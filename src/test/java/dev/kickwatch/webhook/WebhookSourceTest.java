@@ -172,6 +172,8 @@ class WebhookSourceTest extends RelayTestSupport {
         assertEquals("banned reason", byType.get("moderation.banned").get("content").asText());
         assertEquals("gift_sender", byType.get("kicks.gifted").get("username").asText());
         assertTrue(byType.containsKey("unknown"));
+        // the live webhook made the channel live (status page, kickwatch_channel_live), as the socket's live event does
+        assertTrue(metrics().contains("kickwatch_channel_live{channel=\"testchan\"} 1.0"), metrics());
         // Discord: the types discord.events names (live, new sub, gifts, kicks, ban), not chat (discord.chat = match)
         await().atMost(10, SECONDS).until(() -> !discord.requests().isEmpty());
     }
