@@ -1,7 +1,6 @@
 package dev.kickwatch;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.KafkaBroker;
 import dev.kickwatch.support.RelayTestSupport;
@@ -87,17 +87,7 @@ class KafkaRelayIT extends RelayTestSupport {
         assertEquals(3, all.size(), "each event stored once: " + all);
         ArrayNode rows = JSON.createArrayNode();
         all.subList(0, 2).forEach(rows::add);
-        ArrayNode expectedRows = (ArrayNode) json("expected/e2e-db-rows.json");
-        for (int i = 0; i < rows.size(); i++) {
-            String receivedAt = rows.get(i).get("received_at").asText();
-            assertNotNull(Instant.parse(receivedAt));
-            ObjectNode expected = (ObjectNode) expectedRows.get(i);
-            expected.put("received_at", receivedAt);
-            if ("RECEIVED_AT".equals(expected.get("created_at").asText())) {
-                expected.put("created_at", receivedAt);
-            }
-        }
-        assertEquals(expectedRows, rows);
+        assertEquals(Fixtures.expectedE2eRows(rows), rows);
         assertEquals(1, discord.requests().size(), "one Discord message");
         HttpSinkServer.Request d = discord.requests().get(0);
         ObjectNode expectedDiscord = (ObjectNode) json("expected/e2e-discord-subscription.json");

@@ -1,6 +1,5 @@
 package dev.kickwatch;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,9 +32,7 @@ class OperationsTest extends RelayTestSupport {
 
     @BeforeEach
     void freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = dev.kickwatch.support.Fixtures.freePort();
     }
 
     void start(Map<String, String> extra) throws Exception {

@@ -1,6 +1,5 @@
 package dev.kickwatch;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +30,7 @@ class StatusPageTest extends RelayTestSupport {
 
     @BeforeEach
     void freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = dev.kickwatch.support.Fixtures.freePort();
     }
 
     @Test

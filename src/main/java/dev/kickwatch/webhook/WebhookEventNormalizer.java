@@ -51,7 +51,8 @@ public final class WebhookEventNormalizer {
         }
         String naturalId = null;
         Instant created = null;
-        switch (TYPES.contains(type) && p.isObject() ? type : "") {
+        boolean listed = TYPES.contains(type) && p.isObject();
+        switch (listed ? type : "") {
             case "chat.message.sent" -> {
                 naturalId = text(p, "message_id");
                 user(e, p.path("sender"));
@@ -105,7 +106,7 @@ public final class WebhookEventNormalizer {
             default -> {
             }
         }
-        e.setType(TYPES.contains(type) && p.isObject() ? type : "unknown");
+        e.setType(listed ? type : "unknown");
         e.setId(naturalId != null && !naturalId.isBlank() ? naturalId : messageId);
         if (e.getDedupeKey() == null) {
             e.setDedupeKey(e.getType() + "|" + e.getId());

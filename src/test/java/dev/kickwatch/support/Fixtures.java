@@ -7,15 +7,20 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kickwatch.demo.PusherServer;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Reads test resources: Kick frames under fixtures/ and expected outputs under expected/. */
 public final class Fixtures {
@@ -87,6 +92,26 @@ public final class Fixtures {
     }
 
     /** A port free on this machine now. */
+    /**
+     * {@code expected/e2e-db-rows.json} as the given rows should be: each expected row with the actual row's
+     * received_at (checked to be an instant), and with it as created_at where Kick sends no time (RECEIVED_AT).
+     */
+    public static ArrayNode expectedE2eRows(ArrayNode rows) {
+        ArrayNode expectedRows =
+                (ArrayNode) json("expected/e2e-db-rows.json");
+        for (int i = 0; i < rows.size(); i++) {
+            String receivedAt = rows.get(i).get("received_at").asText();
+            assertNotNull(Instant.parse(receivedAt));
+            ObjectNode expected =
+                    (ObjectNode) expectedRows.get(i);
+            expected.put("received_at", receivedAt);
+            if ("RECEIVED_AT".equals(expected.get("created_at").asText())) {
+                expected.put("created_at", receivedAt); // Kick sends no time with subscriptions
+            }
+        }
+        return expectedRows;
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -62,7 +62,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.shutdownHook = new Thread(() -> {
             killQuietly();
             try {
-                deleteTree(dir);
+                ServerFiles.deleteTree(dir);
             } catch (UncheckedIOException e) {
                 // nothing more to do at exit
             }
@@ -143,7 +143,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The last lines of the broker's log, for a failure message. */
     public String logTail() {
-        return tail(log);
+        return ServerFiles.tail(log, 30);
     }
 
     /**
@@ -168,7 +168,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (!exited) {
             killQuietly();
             throw new IOException("the Kafka broker (PID " + p.pid() + ") did not stop within "
-                    + STOP_TIMEOUT.toSeconds() + " s of SIGTERM and was killed; log:\n" + tail(log));
+                    + STOP_TIMEOUT.toSeconds() + " s of SIGTERM and was killed; log:\n" + ServerFiles.tail(log, 30));
         }
         process = null;
         awaitPortsFree();
@@ -201,7 +201,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             killQuietly();
         } finally {
-            deleteTree(dir);
+            ServerFiles.deleteTree(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
@@ -279,7 +279,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             awaitReady();
         } catch (RuntimeException | IOException e) {
-            String tail = tail(log);
+            String tail = ServerFiles.tail(log, 30);
             killQuietly();
             throw new IOException("the Kafka broker on 127.0.0.1:" + port + " did not start: " + e.getMessage()
                     + "\nbroker log:\n" + tail, e);
@@ -295,7 +295,7 @@ public final class KafkaBroker implements AutoCloseable {
                 .until(() -> {
                     if (!p.isAlive()) {
                         throw new IOException("the broker exited with code " + p.exitValue()
-                                + (tail(log).contains("Address already in use") ? " (Address already in use)" : ""));
+                                + (ServerFiles.tail(log, 30).contains("Address already in use") ? " (Address already in use)" : ""));
                     }
                     return accepts(port);
                 });
@@ -373,31 +373,6 @@ public final class KafkaBroker implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "(none)";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root, e);
         }
     }
 }

@@ -1,10 +1,6 @@
 package dev.kickwatch.support;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import kafka.tools.StorageTool;
 
@@ -32,9 +28,9 @@ public final class KafkaBrokerMain {
         Path dir = Path.of(args[0]).toAbsolutePath().getParent();
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
             System.err.println("KafkaBrokerMain: the test JVM (PID " + parent.pid() + ") is gone; stopping");
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | RuntimeException e) {
+            try {
+                ServerFiles.deleteTree(dir);
+            } catch (RuntimeException e) {
                 // halting anyway
             }
             Runtime.getRuntime().halt(3);

@@ -65,7 +65,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.shutdownHook = new Thread(() -> {
             killQuietly();
             try {
-                deleteTree(dir);
+                ServerFiles.deleteTree(dir);
             } catch (UncheckedIOException e) {
                 // nothing more to do at exit
             }
@@ -203,7 +203,7 @@ public final class PostgresCluster implements AutoCloseable {
                 pid = -1;
             }
         } finally {
-            deleteTree(dir);
+            ServerFiles.deleteTree(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
@@ -249,7 +249,7 @@ public final class PostgresCluster implements AutoCloseable {
         pid = readPid().orElse(-1L);
         if (r.exit != 0) {
             throw new IOException("pg_ctl start on port " + port + " failed (exit " + r.exit + "): " + r.output()
-                    + "\nserver log:\n" + mask(tail(log)));
+                    + "\nserver log:\n" + mask(ServerFiles.tail(log, 20)));
         }
         if (pid < 0) {
             throw new IOException("pg_ctl start succeeded but " + data.resolve("postmaster.pid") + " names no PID");
@@ -466,30 +466,5 @@ public final class PostgresCluster implements AutoCloseable {
         return List.of(su.orElseThrow(() -> new IllegalStateException(
                 "running as root and neither runuser nor su found to run PostgreSQL as the postgres user")).toString(),
                 "-s", "/bin/sh", OS_USER, "-c");
-    }
-
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "(none)";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root, e);
-        }
     }
 }
