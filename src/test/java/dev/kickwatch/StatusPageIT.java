@@ -227,9 +227,10 @@ class StatusPageIT {
         await().atMost(5, SECONDS).pollInterval(Duration.ofMillis(50))
                 .until(() -> "OPEN".equals(attribute("[data-sink=discord]", "data-breaker")));
         long pageOpen = System.nanoTime();
-        String card = text("[data-sink=discord]");
-        assertTrue(card.contains("open"), card);
-        assertTrue(card.contains("503"), "the reason: " + card);
+        assertTrue(text("[data-sink=discord]").contains("open"), text("[data-sink=discord]"));
+        // Resilience4j sets the state before it tells its listeners, so one refresh may show "open" without the reason
+        await().atMost(5, SECONDS).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertTrue(text("[data-sink=discord]").contains("503"), "the reason: " + text("[data-sink=discord]")));
         System.out.printf("breaker: OPEN in /status.json %d ms after the first 503, on the page %d ms after that%n",
                 (jsonOpen - firstFailureAt.get()) / 1_000_000, (pageOpen - jsonOpen) / 1_000_000);
         await().atMost(10, SECONDS).until(() -> sinkJson("discord").path("journalRows").asLong() > 0);
