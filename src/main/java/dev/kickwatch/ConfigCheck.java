@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.kickwatch.cluster.KickwatchRole;
 import dev.kickwatch.webhook.KickSource;
 import dev.kickwatch.webhook.WebhookEventNormalizer;
 import org.apache.camel.spi.PropertiesComponent;
@@ -44,6 +45,11 @@ public final class ConfigCheck {
             }
         }
         webhook(managementPort);
+        KickwatchRole role = KickwatchRole.of(pc.resolveProperty("kickwatch.role").orElse("all"));
+        if (role != KickwatchRole.ALL && pc.resolveProperty("kafka.bootstrap-servers").orElse("").isBlank()) {
+            throw new IllegalArgumentException(name("kickwatch.role") + " is " + role + ", which needs a Kafka cluster, but "
+                    + name("kafka.bootstrap-servers") + " is empty: set it, or use kickwatch.role all");
+        }
         for (String sink : new String[] { "discord", "db" }) {
             long connect = positive(sink + ".http.connect-timeout");
             long response = positive(sink + ".http.response-timeout");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.kickwatch.pusher.KickChannel;
+import dev.kickwatch.cluster.KickwatchRole;
 import dev.kickwatch.webhook.KickSource;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -37,7 +38,13 @@ final class StartupSummary {
         String kafka = get(pc, "kafka.bootstrap-servers", "");
         if (!kafka.isBlank()) {
             String cluster = get(pc, "kickwatch.cluster", "kickwatch").trim();
-            out.add("  Kafka:    cluster " + cluster + " at " + kafka.trim() + ": events to topic " + cluster
+            String role;
+            try {
+                role = KickwatchRole.of(get(pc, "kickwatch.role", "all")).toString();
+            } catch (IllegalArgumentException e) {
+                role = "? (kickwatch.role is not valid: the error follows)";
+            }
+            out.add("  Kafka:    cluster " + cluster + " at " + kafka.trim() + ", role " + role + ": events to topic " + cluster
                     + ".events, the sinks take them as group " + cluster + "-sinks");
         }
         String webhook = get(pc, "discord.webhook.url", "");

@@ -38,6 +38,8 @@ class ConfigCheckTest {
             "db.events            | chat.message.sent,gifts          | db.events (DB_EVENTS)",
             "kickwatch.required-sinks | db,slack                     | kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS)",
             "kickwatch.required-sinks | discord                      | discord.webhook.url (DISCORD_WEBHOOK_URL) is empty",
+            "kickwatch.role       | worker                           | kickwatch.role (KICKWATCH_ROLE) must be all, ingest or sinks, not 'worker'",
+            "kickwatch.role       | sinks                            | kickwatch.role (KICKWATCH_ROLE) is sinks, which needs a Kafka cluster, but kafka.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) is empty",
             "kickwatch.required-sinks | 'discord,db'                 | discord.webhook.url (DISCORD_WEBHOOK_URL) and db.url (DB_URL) / db.jdbc-url (DB_JDBC_URL) are empty, but kickwatch.required-sinks (KICKWATCH_REQUIRED_SINKS) requires the discord and db sinks",
     })
     void should_refuse_to_start_with_one_line_naming_the_setting(String key, String value, String named) throws Exception {

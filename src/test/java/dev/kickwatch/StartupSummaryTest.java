@@ -51,8 +51,8 @@ class StartupSummaryTest {
     @Test
     void should_name_the_kafka_cluster_only_when_there_is_one() {
         List<String> lines = StartupSummary.lines(settings("kick.channels", "a:1", "kafka.bootstrap-servers",
-                "k1:9092,k2:9092", "kickwatch.cluster", "prod-eu"), null);
-        assertEquals("  Kafka:    cluster prod-eu at k1:9092,k2:9092: events to topic prod-eu.events, the sinks take "
+                "k1:9092,k2:9092", "kickwatch.cluster", "prod-eu", "kickwatch.role", "sinks"), null);
+        assertEquals("  Kafka:    cluster prod-eu at k1:9092,k2:9092, role sinks: events to topic prod-eu.events, the sinks take "
                 + "them as group prod-eu-sinks", lines.get(2));
         assertEquals(7, lines.size());
         assertEquals(6, StartupSummary.lines(settings("kick.channels", "a:1", "kafka.bootstrap-servers", " "), null).size());

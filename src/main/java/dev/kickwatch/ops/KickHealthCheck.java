@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.kickwatch.pusher.KickConnectionState;
 import dev.kickwatch.pusher.KickEndpoint;
+import dev.kickwatch.cluster.KickwatchRole;
 import dev.kickwatch.webhook.KickSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -17,6 +18,7 @@ public class KickHealthCheck extends AbstractHealthCheck {
 
     private long graceMs = 60_000;
     private KickSource source = KickSource.PUSHER;
+    private KickwatchRole role = KickwatchRole.ALL;
 
     public KickHealthCheck() {
         super("kickwatch", "kick");
@@ -25,7 +27,7 @@ public class KickHealthCheck extends AbstractHealthCheck {
     /** Absent with kick.source webhook: no socket is opened. */
     @Override
     public boolean isEnabled() {
-        return source.usesSocket();
+        return source.usesSocket() && role.ingests();
     }
 
     @Override
@@ -64,6 +66,11 @@ public class KickHealthCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
+    }
+
+    /** kickwatch.role: a sink worker (sinks) watches no Kick channel. */
+    public void setRole(String role) {
+        this.role = KickwatchRole.of(role);
     }
 
     public void setSource(String source) {

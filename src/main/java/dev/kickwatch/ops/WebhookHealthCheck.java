@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.kickwatch.cluster.KickwatchRole;
 import dev.kickwatch.webhook.KickSource;
 import dev.kickwatch.webhook.KickSubscriptions;
 import dev.kickwatch.webhook.KickWebhookReceiver;
@@ -22,6 +23,7 @@ public class WebhookHealthCheck extends AbstractHealthCheck {
     public static final String ROUTE = "kick-webhook";
 
     private KickSource source = KickSource.PUSHER;
+    private KickwatchRole role = KickwatchRole.ALL;
     private KickWebhookReceiver receiver;
     private KickSubscriptions subscriptions;
     private String listener = "";
@@ -32,7 +34,7 @@ public class WebhookHealthCheck extends AbstractHealthCheck {
 
     @Override
     public boolean isEnabled() {
-        return source.listens();
+        return source.listens() && role.ingests();
     }
 
     @Override
@@ -67,6 +69,11 @@ public class WebhookHealthCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
+    }
+
+    /** kickwatch.role: a sink worker (sinks) watches no Kick channel. */
+    public void setRole(String role) {
+        this.role = KickwatchRole.of(role);
     }
 
     public void setSource(String source) {
