@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.kickwatch.cluster.KafkaCluster;
+import dev.kickwatch.cluster.SinkWorkerPause;
 import dev.kickwatch.ops.BreakerTransitions;
 import dev.kickwatch.ops.KickwatchMetrics;
 import dev.kickwatch.ops.StatusPage;
@@ -59,6 +60,9 @@ public class KickwatchConfiguration implements CamelConfiguration {
         KafkaCluster kafka = KafkaCluster.of(pc);
         context.getRegistry().bind(KafkaCluster.BEAN, kafka);
         context.addStartupListener(kafka);
+        SinkWorkerPause pause = new SinkWorkerPause(); // a sink worker waits while a breaker is open
+        context.getRegistry().bind("sinkWorkerPause", pause);
+        context.addStartupListener(pause);
         context.addStartupListener(new Warmup(Integer.parseInt(pc.resolveProperty("kickwatch.warmup.events").orElse("0").trim()),
                 Long.parseLong(pc.resolveProperty("kickwatch.warmup.max-ms").orElse("3000").trim())));
     }

@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kickwatch.cluster.SinkWorkerPause;
+import dev.kickwatch.sink.Journal;
 import dev.kickwatch.support.Fixtures;
 import dev.kickwatch.support.HttpSinkServer;
 import dev.kickwatch.support.KafkaBroker;
@@ -33,6 +36,7 @@ import static dev.kickwatch.support.Fixtures.publish;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,7 +107,7 @@ class KafkaRelayIT extends RelayTestSupport {
             TopicDescription topic = admin.describeTopics(List.of(CLUSTER + ".events")).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(CLUSTER + ".events");
             assertEquals(3, topic.partitions().size());
-            // the sink workers' group committed all three (auto commit, every 5 s)
+            // the sink worker committed all three once both sinks had them
             await("kwit-sinks committed").atMost(30, SECONDS).until(() -> admin.listConsumerGroupOffsets(CLUSTER + "-sinks")
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).values().stream()
                     .mapToLong(OffsetAndMetadata::offset).sum() == 3);
@@ -127,23 +131,109 @@ class KafkaRelayIT extends RelayTestSupport {
     }
 
     @Test
-    void should_journal_what_no_broker_takes_and_deliver_it_from_the_journal() throws Exception {
+    void should_journal_what_no_broker_takes_and_send_it_to_the_topic_when_the_broker_is_back() throws Exception {
         db.behave(r -> HttpSinkServer.Response.of(201));
-        // nothing listens there: no metadata, so every send gives up after max-block
-        String nowhere = "127.0.0.1:" + dev.kickwatch.support.Fixtures.freePort();
-        startApp(Map.of("kafka.bootstrap-servers", nowhere, "kickwatch.cluster", CLUSTER,
-                "kafka.producer.max-block", "300", "kickwatch.journal.replay-interval", "500"));
-        publish(kick, "chat-message");
-        publish(kick, "subscription");
-        kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
-                "{\"id\":\"marker-2\",\"content\":\"marker\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"m\"}}");
-        // refused by the producer, journaled for both sinks, replayed to them straight from the journal
-        await().atMost(30, SECONDS).until(() -> dbRows().size() >= 3 && discord.requests().size() >= 1);
+        broker.stop(); // as a broker that is down when the ingest gets its events
+        try {
+            startApp(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(), "kickwatch.cluster", CLUSTER + "-j",
+                    "kafka.producer.max-block", "300", "kickwatch.journal.replay-interval", "500"));
+            publish(kick, "chat-message");
+            publish(kick, "subscription");
+            kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent",
+                    "{\"id\":\"marker-2\",\"content\":\"marker\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"m\"}}");
+            // refused by the producer (no broker within max-block): journaled for the topic, not for the sinks
+            Journal journal = app.context().getRegistry().lookupByNameAndType("journal", Journal.class);
+            await().atMost(30, SECONDS).until(() -> journal.pendingRows("kafka") == 3);
+            assertEquals(0, journal.pendingRows("db"));
+            assertEquals(0, db.requests().size());
+        } finally {
+            broker.startAgain();
+        }
+        // replayed to the topic, and from there to the sinks, in order
+        await().atMost(60, SECONDS).until(() -> dbRows().size() >= 3 && discord.requests().size() >= 1);
         assertEquals(3, dbRows().size(), "each event stored once: " + dbRows());
         assertEquals(List.of("chat.message.sent", "channel.subscription.new", "chat.message.sent"),
                 dbRows().stream().map(r -> r.get("type").asText()).toList());
-        await().atMost(10, SECONDS).until(() -> !java.nio.file.Files.exists(data.resolve("journal/db.jsonl"))
-                || java.nio.file.Files.readAllLines(data.resolve("journal/db.jsonl")).isEmpty());
+        Journal journal = app.context().getRegistry().lookupByNameAndType("journal", Journal.class);
+        assertEquals(0, journal.pendingRows("kafka"));
+        assertEquals(0, journal.pendingRows("db"), "the sinks took it all from the topic");
+    }
+
+    @Test
+    void should_pause_the_sink_worker_while_the_db_breaker_is_open_and_drain_after() throws Exception {
+        AtomicBoolean dbDown = new AtomicBoolean(true);
+        java.util.Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        db.behave(r -> {
+            if (dbDown.get()) {
+                refused.incrementAndGet();
+                return HttpSinkServer.Response.of(503);
+            }
+            try {
+                JSON.readTree(r.body()).forEach(n -> stored.add(n.get("id").asText()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return HttpSinkServer.Response.of(201);
+        });
+        String cluster = CLUSTER + "-p";
+        startApp(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(), "kickwatch.cluster", cluster,
+                "db.cb.failures", "2", "db.cb.open-seconds", "3", "kickwatch.journal.replay-interval", "500",
+                "discord.events", ""));
+        SinkWorkerPause pause = app.context().getRegistry().lookupByNameAndType("sinkWorkerPause", SinkWorkerPause.class);
+        // two batches fail: the breaker opens, the worker pauses
+        chat(0, 1);
+        await().atMost(20, SECONDS).until(() -> refused.get() >= 1);
+        chat(1, 2);
+        await().atMost(20, SECONDS).until(pause::isPaused);
+        Journal journal = app.context().getRegistry().lookupByNameAndType("journal", Journal.class);
+        long journaled = journal.pendingRows("db");
+        int requests = refused.get();
+        long committed = committed(cluster);
+        // paused: what comes now waits in Kafka, not in the journal
+        chat(2, 40);
+        await().atMost(20, SECONDS).until(() -> end(cluster + ".events") == 40);
+        long lag = end(cluster + ".events") - committed(cluster);
+        System.out.printf("paused: %d events journaled before the pause, lag %d while the breaker is open%n", journaled, lag);
+        assertTrue(lag >= 38, "the backlog is in Kafka: lag " + lag);
+        assertEquals(committed, committed(cluster), "nothing committed while paused");
+        // the breaker goes half-open after 3 s: the worker resumes, its batch is the probe; with the DB back, it drains
+        dbDown.set(false);
+        long recovered = System.nanoTime();
+        int whilePaused = refused.get() - requests;
+        await().atMost(60, SECONDS).until(() -> stored.size() == 40);
+        await().atMost(30, SECONDS).until(() -> committed(cluster) == 40);
+        System.out.printf("drained: 40 events stored %d ms after the DB came back; %d DB requests refused before the "
+                + "pause, %d while paused%n", (System.nanoTime() - recovered) / 1_000_000, requests, whilePaused);
+        assertTrue(whilePaused <= 1, "no DB call while paused but the half-open probe: " + whilePaused);
+        assertFalse(pause.isPaused());
+        assertEquals(0, journal.pendingRows("db"), "the journaled batches were replayed");
+        assertEquals(40, stored.size(), "every event stored");
+    }
+
+    private void chat(int from, int to) {
+        for (int i = from; i < to; i++) {
+            kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent", "{\"id\":\"p-" + i
+                    + "\",\"content\":\"m" + i + "\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"u\"}}");
+        }
+    }
+
+    private static long committed(String cluster) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(cluster + "-sinks").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+        }
+    }
+
+    private static long end(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicDescription t = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            t.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
     }
 
     private static List<ConsumerRecord<String, String>> read(String topic, int n) {

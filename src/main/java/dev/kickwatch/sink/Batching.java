@@ -51,6 +51,15 @@ public abstract class Batching<B> implements AggregationStrategy {
         });
     }
 
+    /** One batch of these events at once (a Kafka sink worker's poll), not tracked for the drain: Kafka keeps them. */
+    public B batchOf(List<KickEvent> events) {
+        B batch = newBatch();
+        for (KickEvent e : events) {
+            add(batch, e);
+        }
+        return batch;
+    }
+
     /** Batches still collecting or in flight (for the shutdown drain). */
     public List<B> unfinished() {
         return List.copyOf(unfinished);

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.kickwatch.cluster.EventCodec;
+import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.ops.Breakers;
 import dev.kickwatch.ops.Queues;
 import org.apache.camel.CamelContext;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code direct:discord-send}), oldest first, while the sink's breaker is not open; a line leaves the journal once its
  * exchange came back without an exception (the DB side is idempotent by row id). The first failure ends the run:
  * the line stays, and the next run tries again. Discord messages older than {@code maxAgeMs} are dropped and counted.
+ * With Kafka, the ingest's journal {@code kafka} goes to the topic again ({@code direct:kafka-send}).
  * Called by a timer route, one call at a time.
  */
 public class JournalReplayer implements CamelContextAware {
@@ -29,6 +32,8 @@ public class JournalReplayer implements CamelContextAware {
     private Journal journal;
     private HttpTarget discordTarget;
     private DiscordRenderer renderer;
+    /** With Kafka (kafka.bootstrap-servers set), the ingest's refused events go to the journal for the topic. */
+    private boolean kafka;
     private int dbBatch = 100;
     private int maxMessagesPerRun = 50;
     /** How long one run may send journaled rows to the DB (runs are kickwatch.journal.replay-interval apart). */
@@ -40,12 +45,19 @@ public class JournalReplayer implements CamelContextAware {
     public void replay() throws Exception {
         boolean db = !journal.isEmpty("db"); // every store takes the replay: PostgREST, JDBC, the local file
         boolean discord = discordTarget.isConfigured() && !journal.isEmpty("discord");
-        if (!db && !discord) {
+        boolean topic = kafka && !journal.isEmpty(RefusedEvents.KAFKA);
+        if (!db && !discord && !topic) {
             return; // the usual case: nothing to do, no template to create
         }
         int rows = 0;
         int messages = 0;
         try (ProducerTemplate template = camelContext.createProducerTemplate()) {
+            if (topic) {
+                int sent = replayKafka(template);
+                if (sent > 0) {
+                    LOG.info("Journal replayed: {} events to the Kafka topic", sent);
+                }
+            }
             if (db) {
                 rows = replayDb(template);
             }
@@ -75,6 +87,42 @@ public class JournalReplayer implements CamelContextAware {
             }
             journal.remove("db", lines.size());
             done += lines.size();
+        }
+        replayed.addAndGet(done);
+        return done;
+    }
+
+    /**
+     * The ingest's events that the producer could not send, to the topic again (route kafka-send), oldest first,
+     * one at a time, until the journal is empty, a send fails (the broker is still away), or the run has had its time.
+     */
+    int replayKafka(ProducerTemplate template) {
+        int done = 0;
+        long until = System.nanoTime() + DB_RUN_NANOS;
+        while (System.nanoTime() < until && !journal.isEmpty(RefusedEvents.KAFKA)) {
+            List<String> lines = journal.peek(RefusedEvents.KAFKA, dbBatch);
+            int sent = 0;
+            for (String line : lines) {
+                KickEvent event;
+                try {
+                    event = EventCodec.decode(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    event = null; // not an event: dropped below with the line, said once
+                    LOG.warn("Dropped a line of the kafka journal that is not an event: {}", e.getMessage());
+                }
+                if (event != null) {
+                    KickEvent e = event;
+                    if (template.send("direct:kafka-send", x -> x.getMessage().setBody(e)).getException() != null) {
+                        break;
+                    }
+                }
+                sent++;
+            }
+            journal.remove(RefusedEvents.KAFKA, sent);
+            done += sent;
+            if (sent < lines.size()) {
+                break;
+            }
         }
         replayed.addAndGet(done);
         return done;
@@ -145,6 +193,11 @@ public class JournalReplayer implements CamelContextAware {
     @Override
     public CamelContext getCamelContext() {
         return camelContext;
+    }
+
+    /** kafka.bootstrap-servers: Kafka is on when it is not empty. */
+    public void setKafkaBootstrapServers(String servers) {
+        this.kafka = servers != null && !servers.isBlank();
     }
 
     public void setJournal(Journal journal) {

@@ -1,6 +1,7 @@
 package dev.kickwatch.sink;
 
 import dev.kickwatch.LogLimiter;
+import dev.kickwatch.cluster.EventCodec;
 import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.pusher.KickFrame;
 import dev.kickwatch.event.TypeFilter;
@@ -31,9 +32,22 @@ public class RefusedEvents implements ExceptionHandler {
     private DiscordRenderer discordRenderer;
     private HttpTarget discordTarget;
     private QueueOverflow overflow = new QueueOverflow();
+    /** With Kafka (kafka.bootstrap-servers set), the ingest's refused events go to the journal for the topic. */
+    private boolean kafka;
 
-    /** Journals the event for the DB and for Discord, each if it wants it. Returns nothing: a route's body stays. */
+    /** The journal of the events the ingest could not give to the Kafka topic (replayed to it). */
+    public static final String KAFKA = "kafka";
+
+    /**
+     * Journals the event for the DB and for Discord, each if it wants it; with Kafka, where every refusal is the
+     * ingest's (before the topic), in the journal {@code kafka}, replayed to the topic. Returns nothing: a route's body
+     * stays.
+     */
     public void journal(KickEvent event) {
+        if (kafka) {
+            journal.append(KAFKA, new String(EventCodec.encode(event), java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
         if (wantsDb(event)) {
             journal.appendRow("db", event);
         }
@@ -50,13 +64,14 @@ public class RefusedEvents implements ExceptionHandler {
         KickEvent event = exchange.getMessage().getBody(KickEvent.class);
         String queue = queueName(exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class));
         switch (queue) {
+            case "kafka-out" -> journal(event);
             case "discord" -> journal.append("discord", discordRenderer.journalLineOf(event));
             case "db" -> journal.appendRow("db", event);
             default -> journal(event);
         }
         // the event queue and, with Kafka, the ingest's queue to the topic: both sinks are behind them
-        boolean both = "events".equals(queue) || "kafka-out".equals(queue);
-        overflow.record(queue, both ? "the sinks that want it" : queue);
+        boolean both = "events".equals(queue);
+        overflow.record(queue, "kafka-out".equals(queue) ? "the topic (journal kafka)" : both ? "the sinks that want it" : queue);
     }
 
     /** Any other failure in ingest or dispatch: an event is journaled for the sinks that want it; one line. */
@@ -115,7 +130,8 @@ public class RefusedEvents implements ExceptionHandler {
         String counted = " (" + count + (count == 1 ? " failure" : " failures") + " so far" + (held > 0 ? ", " + held
                 + " lines held back" : "") + ")";
         if (body instanceof KickEvent event) {
-            LOG.warn("Route {} failed on event {}: {}; journaled for the sinks that want it{}", route, event, why, counted);
+            LOG.warn("Route {} failed on event {}: {}; journaled for {}{}", route, event, why,
+                    kafka ? "the topic" : "the sinks that want it", counted);
         } else {
             KickFrame f = body instanceof KickFrame frame ? frame : null;
             LOG.warn("Route {} failed on Kick event {} on {}: {}{}", route, f == null ? null : f.pusherEvent(),
@@ -142,6 +158,11 @@ public class RefusedEvents implements ExceptionHandler {
         }
         String msg = exception.getMessage();
         return exception.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
+    }
+
+    /** kafka.bootstrap-servers: Kafka is on when it is not empty. */
+    public void setKafkaBootstrapServers(String servers) {
+        this.kafka = servers != null && !servers.isBlank();
     }
 
     public void setJournal(Journal journal) {
