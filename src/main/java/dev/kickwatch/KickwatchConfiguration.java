@@ -60,6 +60,7 @@ public class KickwatchConfiguration implements CamelConfiguration {
         KafkaCluster kafka = KafkaCluster.of(pc);
         context.getRegistry().bind(KafkaCluster.BEAN, kafka);
         context.addStartupListener(kafka);
+        context.addService(kafka, true); // closes its admin client (consumer lag) on shutdown
         SinkWorkerPause pause = new SinkWorkerPause(); // a sink worker waits while a breaker is open
         context.getRegistry().bind("sinkWorkerPause", pause);
         context.addStartupListener(pause);

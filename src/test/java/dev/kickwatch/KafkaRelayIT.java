@@ -196,6 +196,8 @@ class KafkaRelayIT extends RelayTestSupport {
         long lag = end(cluster + ".events") - committed(cluster);
         System.out.printf("paused: %d events journaled before the pause, lag %d while the breaker is open%n", journaled, lag);
         assertTrue(lag >= 38, "the backlog is in Kafka: lag " + lag);
+        await().atMost(15, SECONDS).until(() -> metric("kickwatch_kafka_consumer_lag") == lag);
+        assertEquals(1, metric("kickwatch_kafka_worker_paused"));
         assertEquals(committed, committed(cluster), "nothing committed while paused");
         // the breaker goes half-open after 3 s: the worker resumes, its batch is the probe; with the DB back, it drains
         dbDown.set(false);
@@ -207,6 +209,9 @@ class KafkaRelayIT extends RelayTestSupport {
                 + "pause, %d while paused%n", (System.nanoTime() - recovered) / 1_000_000, requests, whilePaused);
         assertTrue(whilePaused <= 1, "no DB call while paused but the half-open probe: " + whilePaused);
         assertFalse(pause.isPaused());
+        assertEquals(0, metric("kickwatch_kafka_worker_paused"));
+        assertTrue(metric("kickwatch_kafka_worker_events_total") >= 40);
+        await().atMost(15, SECONDS).until(() -> metric("kickwatch_kafka_consumer_lag") == 0);
         assertEquals(0, journal.pendingRows("db"), "the journaled batches were replayed");
         assertEquals(40, stored.size(), "every event stored");
     }
@@ -216,6 +221,16 @@ class KafkaRelayIT extends RelayTestSupport {
             kick.publish("chatrooms.1000.v2", "App\\Events\\ChatMessageEvent", "{\"id\":\"p-" + i
                     + "\",\"content\":\"m" + i + "\",\"type\":\"message\",\"sender\":{\"id\":1,\"username\":\"u\"}}");
         }
+    }
+
+    /** One unlabelled series of /observe/metrics. */
+    private double metric(String name) throws Exception {
+        String port = app.context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
+        String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(Double.NaN);
     }
 
     private static long committed(String cluster) throws Exception {

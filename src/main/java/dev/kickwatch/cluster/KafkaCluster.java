@@ -1,5 +1,6 @@
 package dev.kickwatch.cluster;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,11 +11,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
+import org.apache.camel.Service;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>As a {@link Predicate} (bean {@code kafkaCluster}): whether the ingest hands its events to Kafka.
  */
-public final class KafkaCluster implements Predicate, StartupListener {
+public final class KafkaCluster implements Predicate, StartupListener, Service {
 
     public static final String BEAN = "kafkaCluster";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCluster.class);
@@ -35,6 +40,9 @@ public final class KafkaCluster implements Predicate, StartupListener {
     private final String bootstrapServers;
     private final String cluster;
     private final int partitions;
+    private Admin admin;
+    private long lagAt;
+    private long lag = -1;
 
     KafkaCluster(String bootstrapServers, String cluster, int partitions) {
         this.bootstrapServers = bootstrapServers == null ? "" : bootstrapServers.trim();
@@ -77,6 +85,61 @@ public final class KafkaCluster implements Predicate, StartupListener {
 
     public String sinksGroup() {
         return cluster + "-sinks";
+    }
+
+    /**
+     * Records of the events topic the sink workers' group has not committed yet (summed over partitions; a partition
+     * without a commit counts from its start), asked of the broker at most every 5 s; -1 while no broker answers.
+     */
+    public synchronized long lag() {
+        long now = System.nanoTime();
+        if (now - lagAt < 5_000_000_000L && lagAt != 0) {
+            return lag;
+        }
+        lagAt = now;
+        try {
+            if (admin == null) {
+                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
+            }
+            var topic = admin.describeTopics(List.of(eventsTopic())).allTopicNames().get(2, TimeUnit.SECONDS).get(eventsTopic());
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            topic.partitions().forEach(p -> {
+                latest.put(new TopicPartition(eventsTopic(), p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(eventsTopic(), p.partition()), OffsetSpec.earliest());
+            });
+            var ends = admin.listOffsets(latest).all().get(2, TimeUnit.SECONDS);
+            var starts = admin.listOffsets(earliest).all().get(2, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(sinksGroup())
+                    .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
+            long sum = 0;
+            for (var e : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                long from = c != null ? c.offset() : starts.get(e.getKey()).offset();
+                sum += Math.max(0, e.getValue().offset() - from);
+            }
+            lag = sum;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lag = -1;
+        } catch (Exception e) {
+            lag = -1;
+        }
+        return lag;
+    }
+
+    @Override
+    public void start() {
+        // the admin client is made at the first question (lag)
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+            admin = null;
+        }
     }
 
     @Override

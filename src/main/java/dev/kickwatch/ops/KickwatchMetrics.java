@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import dev.kickwatch.QueueOverflow;
+import dev.kickwatch.cluster.KafkaCluster;
+import dev.kickwatch.cluster.SinkWorker;
+import dev.kickwatch.cluster.SinkWorkerPause;
 import dev.kickwatch.event.EventDeduplicator;
 import dev.kickwatch.event.KickEvent;
 import dev.kickwatch.pusher.KickChannel;
@@ -19,6 +22,7 @@ import dev.kickwatch.sink.HttpTarget;
 import dev.kickwatch.sink.JdbcStore;
 import dev.kickwatch.sink.Journal;
 import dev.kickwatch.sink.JournalReplayer;
+import dev.kickwatch.sink.RefusedEvents;
 import dev.kickwatch.webhook.KickSubscriptions;
 import dev.kickwatch.webhook.KickWebhookReceiver;
 import io.micrometer.core.instrument.Counter;
@@ -184,7 +188,7 @@ public class KickwatchMetrics implements StartupListener, Processor {
         }
         Journal journal = context.getRegistry().lookupByNameAndType("journal", Journal.class);
         if (journal != null) {
-            for (String name : List.of("db", "discord", "db-rejected", "discord-rejected")) {
+            for (String name : List.of("db", "discord", "db-rejected", "discord-rejected", RefusedEvents.KAFKA)) {
                 Gauge.builder("kickwatch_journal_bytes", journal, j -> j.sizeBytes(name)).description("journal file size")
                         .tag("journal", name).register(r);
                 FunctionCounter.builder("kickwatch_journal_written", journal, j -> j.getWritten(name))
@@ -222,6 +226,23 @@ public class KickwatchMetrics implements StartupListener, Processor {
                 gauge(r, "kickwatch_webhook_subscription_problem", "1 while a subscription is refused or cannot be checked",
                         subs, x -> x.getProblem() == null ? 0 : 1);
             }
+        }
+        KafkaCluster kafka = context.getRegistry().lookupByNameAndType(KafkaCluster.BEAN, KafkaCluster.class);
+        SinkWorker worker = context.getRegistry().lookupByNameAndType("sinkWorker", SinkWorker.class);
+        SinkWorkerPause pause = context.getRegistry().lookupByNameAndType("sinkWorkerPause", SinkWorkerPause.class);
+        if (kafka != null && kafka.isEnabled() && worker != null && context.getRoute(SinkWorkerPause.ROUTE) != null) {
+            counter(r, "kickwatch_kafka_worker_events", "events this sink worker took from the topic", worker,
+                    SinkWorker::getEvents);
+            counter(r, "kickwatch_kafka_records_skipped", "records of the topic that were not events (skipped)", worker,
+                    SinkWorker::getSkipped);
+            counter(r, "kickwatch_kafka_commits", "offsets committed after both sinks took a batch (one per partition)",
+                    worker, SinkWorker::getCommits);
+            if (pause != null) {
+                gauge(r, "kickwatch_kafka_worker_paused", "1 while this sink worker waits for an open breaker", pause,
+                        p -> p.isPaused() ? 1 : 0);
+            }
+            gauge(r, "kickwatch_kafka_consumer_lag", "records of the events topic the sinks group has not committed "
+                    + "(-1: no broker answers)", kafka, KafkaCluster::lag);
         }
         registry = r;
     }
