@@ -198,6 +198,13 @@ class KafkaRelayIT extends RelayTestSupport {
         assertTrue(lag >= 38, "the backlog is in Kafka: lag " + lag);
         await().atMost(15, SECONDS).until(() -> metric("kickwatch_kafka_consumer_lag") == lag);
         assertEquals(1, metric("kickwatch_kafka_worker_paused"));
+        org.apache.camel.health.HealthCheck.Result kafkaCheck = org.apache.camel.health.HealthCheckHelper
+                .invokeReadiness(app.context(), "full").stream().filter(r -> r.getCheck().getId().equals("kafka"))
+                .findFirst().orElseThrow();
+        assertEquals("UP", kafkaCheck.getState().name(), kafkaCheck.getDetails().toString());
+        assertEquals("db", kafkaCheck.getDetails().get("paused_by"), kafkaCheck.getDetails().toString());
+        assertEquals(cluster, kafkaCheck.getDetails().get("cluster"));
+        assertEquals((long) lag, kafkaCheck.getDetails().get("lag"));
         assertEquals(committed, committed(cluster), "nothing committed while paused");
         // the breaker goes half-open after 3 s: the worker resumes, its batch is the probe; with the DB back, it drains
         dbDown.set(false);
@@ -223,12 +230,16 @@ class KafkaRelayIT extends RelayTestSupport {
         }
     }
 
+    private String observe(String path) throws Exception {
+        String port = app.context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** One unlabelled series of /observe/metrics. */
     private double metric(String name) throws Exception {
-        String port = app.context().getPropertiesComponent().resolveProperty("camel.management.port").orElseThrow();
-        String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = observe("/observe/metrics");
         return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(Double.NaN);
     }

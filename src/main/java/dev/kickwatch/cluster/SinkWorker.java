@@ -35,6 +35,9 @@ public class SinkWorker implements Processor {
     private static final String COMMITS = "kickwatch.kafkaCommits";
 
     private final LogLimiter badLog = new LogLimiter(10_000);
+    private final LogLimiter commitLog = new LogLimiter(10_000);
+    private final LogLimiter failLog = new LogLimiter(10_000);
+    private final AtomicLong commitFailures = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -99,11 +102,38 @@ public class SinkWorker implements Processor {
         if (done == null) {
             return;
         }
-        for (KafkaManualCommit c : done) {
-            c.commit();
+        try {
+            for (KafkaManualCommit c : done) {
+                c.commit();
+            }
+        } catch (RuntimeException e) {
+            // safe to go on: an offset commits everything before it, so the next batch's commit covers this one; a
+            // worker that dies first leaves the batch to be read again (at-least-once)
+            long n = commitFailures.incrementAndGet();
+            long held = commitLog.tryAcquire();
+            if (held >= 0) {
+                LOG.warn("Kafka: could not commit the offsets of a delivered batch ({}); the next commit covers them "
+                        + "({} failed so far)", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), n);
+            }
+            return;
         }
         commits.addAndGet(done.size());
         lastCommitAt = System.currentTimeMillis();
+    }
+
+    /** The batch failed past the sinks' own handling (e.g. a journal that cannot be written): one line; read again. */
+    public void failed(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        long held = failLog.tryAcquire();
+        if (held >= 0) {
+            LOG.warn("Kafka: a batch of {} events was not taken by the sinks ({}); nothing committed, it is read again",
+                    exchange.getMessage().getBody(List.class) == null ? "?" : exchange.getMessage().getBody(List.class).size(),
+                    t == null ? "unknown" : t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+    }
+
+    public long getCommitFailures() {
+        return commitFailures.get();
     }
 
     public long getEvents() {

@@ -235,6 +235,8 @@ public class KickwatchMetrics implements StartupListener, Processor {
                     SinkWorker::getEvents);
             counter(r, "kickwatch_kafka_records_skipped", "records of the topic that were not events (skipped)", worker,
                     SinkWorker::getSkipped);
+            counter(r, "kickwatch_kafka_commit_failures", "batches whose offsets could not be committed (the next commit "
+                    + "covers them)", worker, SinkWorker::getCommitFailures);
             counter(r, "kickwatch_kafka_commits", "offsets committed after both sinks took a batch (one per partition)",
                     worker, SinkWorker::getCommits);
             if (pause != null) {
