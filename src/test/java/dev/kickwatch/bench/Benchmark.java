@@ -48,6 +48,8 @@ public final class Benchmark {
     static final String CHAT = "App\\\\Events\\\\ChatMessageEvent";
 
     final List<String> jvmOptions;
+    /** The file under target/bench that the next app process writes its output to. */
+    String appLog = "app.log";
     final Path work;
     final double warmup;
     final StringBuilder report = new StringBuilder();
@@ -116,9 +118,95 @@ public final class Benchmark {
             b.subscribe(1000); // last: the driver's own start-up does not compete with the app's
         }
         b.targets();
+        if (loads.contains("kafka")) { // opt-in: -Dbench.loads=kafka (about 3 minutes)
+            int rate = Integer.parseInt(System.getProperty("bench.kafka.rate", "5000"));
+            b.line("");
+            b.line("Kafka (" + rate + " events/s over 10 channels for " + seconds + " s, after the same warm-up): one ingest "
+                    + "process (`KICKWATCH_ROLE=ingest`) and 1 to 3 sink workers (`sinks`), one KRaft broker, all on this "
+                    + "machine with the driver; next to the single process at the same rate.");
+            b.line("");
+            b.line("| processes | offered ev/s | stored ev/s | p50 ms | p99 ms | max ms | kickwatch CPU s / 100k ev | broker CPU s / 100k ev | peak RSS MB (largest process) |");
+            b.line("|---|---|---|---|---|---|---|---|---|");
+            b.kafka(rate, seconds, 0);
+            for (int w = 1; w <= 3; w++) {
+                b.kafka(rate, seconds, w);
+            }
+        }
         Files.writeString(work.resolve("report.md"), b.report);
         System.out.println("report written to " + work.resolve("report.md"));
         System.exit(0);
+    }
+
+    /**
+     * One ingest and {@code workers} sink workers over a throwaway KRaft broker (test support, a child JVM), all on
+     * this machine; {@code workers} 0: the single process without Kafka, for comparison. CPU: the kickwatch processes
+     * together, and the broker's apart.
+     */
+    void kafka(int rate, double seconds, int workers) throws Exception {
+        try (dev.kickwatch.support.KafkaBroker broker = workers == 0 ? null : dev.kickwatch.support.KafkaBroker.start();
+             PusherServer kick = new PusherServer("benchkey"); Sink db = new Sink()) {
+            kick.start(0);
+            List<App> apps = new ArrayList<>();
+            try {
+                Map<String, String> env = new LinkedHashMap<>();
+                if (broker != null) {
+                    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                    env.put("KICKWATCH_CLUSTER", "bench" + workers);
+                    env.put("KICKWATCH_ROLE", "ingest");
+                }
+                appLog = workers == 0 ? "app.log" : "kafka-ingest.log";
+                App ingest = App.start(this, jvmOptions, kick, db, BATCH, env);
+                apps.add(ingest);
+                for (int i = 0; i < workers; i++) {
+                    env.put("KICKWATCH_ROLE", "sinks");
+                    appLog = "kafka-worker" + i + ".log";
+                    apps.add(App.start(this, jvmOptions, kick, db, BATCH, env));
+                }
+                appLog = "app.log";
+                ingest.awaitSubscribed(kick, 20);
+                Generator gen = new Generator(kick, 10);
+                gen.paced(Math.min(rate, 5000), warmup, db); // also the time the workers take to join the group
+                awaitDrained(db, gen.sent(), 60);
+                db.reset();
+                long cpu0 = 0;
+                for (App a : apps) {
+                    cpu0 += a.cpuTicks();
+                }
+                long broker0 = broker == null ? 0 : ticks(broker.pid());
+                long n0 = gen.sent();
+                long t0 = System.nanoTime();
+                db.windowEnd = t0 + (long) (seconds * 1e9);
+                gen.paced(rate, seconds, db);
+                double offered = (gen.sent() - n0) / secs(System.nanoTime() - t0);
+                awaitDrained(db, gen.sent() - n0, 60);
+                long cpu = -cpu0;
+                double rss = 0;
+                for (App a : apps) {
+                    cpu += a.cpuTicks();
+                    rss = Math.max(rss, a.peakRssMb());
+                }
+                long brokerCpu = broker == null ? 0 : ticks(broker.pid()) - broker0;
+                long rows = db.rows.get();
+                long[] lat = db.latencies();
+                line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f |",
+                        workers == 0 ? "one process, no Kafka" : "ingest + " + workers + " sink worker" + (workers == 1 ? "" : "s"),
+                        offered, db.rowsInWindow.get() / seconds, pct(lat, 50), pct(lat, 99), pct(lat, 100),
+                        rows == 0 ? 0 : cpu / 100.0 * 100_000 / rows,
+                        broker == null ? "—" : String.format(Locale.ROOT, "%.2f", rows == 0 ? 0 : brokerCpu / 100.0 * 100_000 / rows),
+                        rss));
+            } finally {
+                for (App a : apps) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    /** CPU ticks of a process by its PID. */
+    static long ticks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     void line(String s) {
@@ -724,7 +812,7 @@ public final class Benchmark {
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("-jar", "target/kickwatch.jar"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(b.work.resolve("app.log").toFile());
+                    .redirectOutput(b.work.resolve(b.appLog).toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("KICK") || k.startsWith("DISCORD") || k.startsWith("DB_")
                     || k.startsWith("CAMEL") || k.startsWith("KICKWATCH"));
             Map<String, String> env = new LinkedHashMap<>();
